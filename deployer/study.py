@@ -1,0 +1,98 @@
+"""Desired state: the Study value that a study file describes.
+
+Pure values only. spec.py builds them from YAML; plan.py consumes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+# The study never spells the Masters ID: it differs between sandbox and production.
+MASTERS = "MASTERS"
+MASTERS_IDS = {
+    "production": "2F1QJWKUDD8XADTFD2Q0G6UTO95ALH",
+    "sandbox": "2ARFPLSP75KLA8M8DH1HTEQVJT3SY6",
+    "local": "2ARFPLSP75KLA8M8DH1HTEQVJT3SY6",
+}
+LOCALE_TYPE = "00000000000000000071"
+NUMBER_HITS_APPROVED_TYPE = "00000000000000000040"
+ADULT_TYPE = "00000000000000000060"
+PERCENT_APPROVED_TYPE = "000000000000000000L0"
+
+
+@dataclass(frozen=True)
+class Locale:
+    country: str
+    subdivision: str | None = None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One QualificationRequirement, in the normalised form MTurk echoes back."""
+
+    type_id: str  # an MTurk QualificationTypeId, or MASTERS
+    comparator: str
+    integer_values: tuple[int, ...] = ()
+    locale_values: tuple[Locale, ...] = ()
+    actions_guarded: str = "Accept"
+
+
+@dataclass(frozen=True)
+class Study:
+    """One study file, validated; durations in seconds, money as Decimal."""
+
+    name: str  # the file stem
+    path: str  # the file as the user named it, for messages
+    title: str
+    description: str
+    keywords: tuple[str, ...]
+    reward: Decimal
+    assignments: int
+    max_assignments_per_hit: int | None
+    assignment_duration: int
+    auto_approval_delay: int
+    lifetime: int | None  # exactly one of lifetime / closes_at is set
+    closes_at: datetime | None
+    question: str  # the rendered Question XML sent to MTurk
+    qualifications: tuple[Requirement, ...]
+    production: bool
+    state: Literal["open", "closed"]
+    budget: Decimal | None
+    digest: str  # sha256 of the study file and every file it references
+
+    @property
+    def requires_masters(self) -> bool:
+        return any(q.type_id == MASTERS for q in self.qualifications)
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of what MTurk cannot change in place: the question XML."""
+        return hashlib.sha256(self.question.encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def config_hash(self) -> str:
+        """Hash of everything that shapes the HITs on MTurk (not production/state/budget).
+
+        Production refuses a study whose config_hash was never applied in sandbox.
+        """
+        shape = {
+            "title": self.title,
+            "description": self.description,
+            "keywords": list(self.keywords),
+            "reward": str(self.reward),
+            "assignments": self.assignments,
+            "max_assignments_per_hit": self.max_assignments_per_hit,
+            "assignment_duration": self.assignment_duration,
+            "auto_approval_delay": self.auto_approval_delay,
+            "lifetime": self.lifetime,
+            "closes_at": self.closes_at.isoformat() if self.closes_at else None,
+            "question": self.question,
+            "qualifications": [repr(q) for q in self.qualifications],
+        }
+        blob = json.dumps(shape, sort_keys=True).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()[:16]
