@@ -1,0 +1,215 @@
+"""Carry out a plan through the MTurk adapter, saving the lock after every action.
+
+Apply never looks at live state to change its mind: it executes what the plan says. Every
+create writes its intent (address + token) before the call and the HIT ID right after it, so a
+killed apply can be rerun and converges without a duplicate HIT.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from deployer import lockfile
+from deployer.actions import (
+    Action,
+    Adopt,
+    Create,
+    Expire,
+    Extend,
+    Forget,
+    NewHit,
+    Plan,
+    Replace,
+    UpdateType,
+)
+from deployer.errors import DeployError
+from deployer.mturk import MTurk
+from deployer.observed import ObservedHit
+from deployer.records import EnvLock, RecordedHit
+
+Clock = Callable[[], datetime]
+Report = Callable[[str], None]
+WORKERS = 4  # independent actions run concurrently, gently enough for MTurk's rate limits
+
+
+class Recorder:
+    """The environment's record, saved atomically after every change (thread-safe)."""
+
+    def __init__(self, path: Path, env: EnvLock) -> None:
+        self._path = path
+        self._env = env
+        self._mutex = threading.Lock()
+
+    @property
+    def env(self) -> EnvLock:
+        return self._env
+
+    def put(self, hit: RecordedHit) -> None:
+        with self._mutex:
+            self._env = lockfile.save_env(self._path, self._env.with_hit(hit))
+
+    def mark(self, hit_id: str, **changes: Any) -> None:
+        with self._mutex:
+            found = [h for h in self._env.hits if h.hit_id == hit_id]
+            if not found:
+                raise DeployError(f"HIT {hit_id} is not in the lockfile; run `deploy plan` again")
+            updated = self._env.with_hit(replace(found[0], **changes))
+            self._env = lockfile.save_env(self._path, updated)
+
+    def applied(self, study: str, config_hash: str) -> None:
+        with self._mutex:
+            if config_hash not in self._env.applied_hashes(study):
+                updated = self._env.with_applied(study, config_hash)
+                self._env = lockfile.save_env(self._path, updated)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    succeeded: tuple[str, ...]
+    failed: tuple[tuple[str, str], ...]  # (address, error)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def execute(
+    plan: Plan,
+    mturk: MTurk,
+    recorder: Recorder,
+    configs: Mapping[str, str],
+    clock: Clock,
+    report: Report,
+) -> Outcome:
+    """Run every action (independent ones concurrently); record each study's applied config."""
+    steps = _Steps(mturk, recorder, clock, report)
+    failures: dict[str, str] = {}
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        futures = {address_of(a): pool.submit(steps.run, a) for a in plan.actions}
+        for address, future in futures.items():
+            error = future.exception()
+            if isinstance(error, DeployError):
+                failures[address] = str(error)
+                report(f"{address}: failed: {error}")
+            elif error is not None:
+                raise error
+    failed_studies = {address.split("/", 1)[0] for address in failures}
+    for study, config_hash in sorted(configs.items()):
+        if study not in failed_studies:
+            recorder.applied(study, config_hash)
+    succeeded = tuple(a for a in futures if a not in failures)
+    return Outcome(succeeded=succeeded, failed=tuple(sorted(failures.items())))
+
+
+def address_of(action: Action) -> str:
+    match action:
+        case Create(hit=hit) | Replace(hit=hit):
+            return hit.address
+        case Extend(address=a) | UpdateType(address=a) | Expire(address=a):
+            return a
+        case Adopt(address=a) | Forget(address=a):
+            return a
+
+
+class _Steps:
+    def __init__(self, mturk: MTurk, recorder: Recorder, clock: Clock, report: Report) -> None:
+        self.mturk = mturk
+        self.recorder = recorder
+        self.clock = clock
+        self.report = report
+
+    def run(self, action: Action) -> None:
+        match action:
+            case Create(hit=hit):
+                self.create(hit)
+            case Replace(old_hit_id=old, hit=hit):
+                self.expire(hit.address, old)
+                self.create(hit)
+            case Extend():
+                self.extend(action)
+            case UpdateType(hit_id=hit_id, hit_type=hit_type, config_hash=config_hash):
+                self.mturk.update_type(hit_id, hit_type)
+                seen = self.mturk.get_hit(hit_id)
+                group = seen.hit_group_id if seen else None
+                type_id = seen.hit_type_id if seen else None
+                self.recorder.mark(
+                    hit_id, hit_type_id=type_id, hit_group_id=group, config_hash=config_hash
+                )
+                self.report(f"{action.address}: HIT type of {hit_id} updated")
+            case Expire(address=address, hit_id=hit_id):
+                self.expire(address, hit_id)
+            case Adopt(address=address, observed=seen):
+                self.recorder.put(adopted(action, seen))
+                self.report(f"{address}: adopted {seen.hit_id} into the lockfile")
+            case Forget(address=address, hit_id=hit_id):
+                self.recorder.mark(hit_id, status="gone")
+                self.report(f"{address}: {hit_id} no longer exists on MTurk; recorded as gone")
+
+    def create(self, hit: NewHit) -> None:
+        intent = RecordedHit(
+            address=hit.address,
+            generation=hit.generation,
+            token=hit.token,
+            fingerprint=hit.fingerprint,
+            config_hash=hit.config_hash,
+            created_with=hit.max_assignments,
+            max_assignments=hit.max_assignments,
+            status="pending",
+        )
+        self.recorder.put(intent)
+        seen = self.mturk.create_hit(hit, self.clock())
+        self.recorder.put(live(intent, seen))
+        url = self.mturk.connection.preview_url(seen.hit_group_id)
+        size = hit.max_assignments
+        self.report(f"{hit.address}: created {seen.hit_id} ({size} assignments) {url}")
+
+    def extend(self, action: Extend) -> None:
+        if action.add_assignments:
+            self.mturk.add_assignments(
+                action.hit_id, action.add_assignments, action.assignments_token
+            )
+            self.recorder.mark(action.hit_id, max_assignments=action.new_max_assignments)
+            self.report(f"{action.address}: +{action.add_assignments} assignments")
+        if action.expires_at is not None:
+            self.mturk.set_expiry(action.hit_id, action.expires_at)
+            self.recorder.mark(action.hit_id, expires_at=action.expires_at, status="live")
+            self.report(f"{action.address}: expiry moved to {action.expires_at:%Y-%m-%d %H:%M} UTC")
+        self.recorder.mark(action.hit_id, config_hash=action.config_hash)
+
+    def expire(self, address: str, hit_id: str) -> None:
+        self.mturk.expire(hit_id)
+        self.recorder.mark(hit_id, status="expired", expires_at=self.clock())
+        self.report(f"{address}: expired {hit_id}")
+
+
+def live(intent: RecordedHit, seen: ObservedHit) -> RecordedHit:
+    return replace(
+        intent,
+        status="live",
+        hit_id=seen.hit_id,
+        hit_type_id=seen.hit_type_id,
+        hit_group_id=seen.hit_group_id,
+        created_at=seen.created_at,
+        expires_at=seen.expires_at,
+    )
+
+
+def adopted(action: Adopt, seen: ObservedHit) -> RecordedHit:
+    intent = RecordedHit(
+        address=action.address,
+        generation=action.generation,
+        token=action.token,
+        fingerprint=action.fingerprint,
+        config_hash=action.config_hash,
+        # A HIT with >= 10 now was created with >= 10: MTurk never lets one cross the line.
+        created_with=seen.max_assignments,
+        max_assignments=seen.max_assignments,
+        status="pending",
+    )
+    return live(intent, seen)

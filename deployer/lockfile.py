@@ -1,0 +1,188 @@
+"""deploy.lock: read, write atomically, and hold the apply lock.
+
+The lockfile is JSON with sorted keys, 2-space indent and a trailing newline, so git diffs stay
+small. `sandbox` and `production` live in `deploy.lock` at the repository root (committed);
+`local` lives in `.deploy/local.lock` (git-ignored) beside the emulator's state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import getpass
+import json
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from deployer import codec
+from deployer.errors import LockError
+from deployer.records import LOCK_VERSION, EnvLock, Lock, RecordedHit
+
+LOCKFILE = "deploy.lock"
+WORKDIR = ".deploy"
+
+
+def lock_path(root: Path, environment: str) -> Path:
+    if environment == "local":
+        return root / WORKDIR / "local.lock"
+    return root / LOCKFILE
+
+
+def read(path: Path) -> Lock:
+    """The lockfile at `path`; an empty Lock when it does not exist yet."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Lock()
+    except OSError as error:
+        raise LockError(f"{path}: cannot read the lockfile ({error.strerror})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LockError(
+            f"{path}:{error.lineno}:{error.colno}: the lockfile is not valid JSON ({error.msg}); "
+            "restore it from git (`git checkout -- deploy.lock`) or resolve the merge conflict"
+        ) from None
+    return _decode(path, data)
+
+
+def _decode(path: Path, data: Any) -> Lock:
+    if not isinstance(data, dict) or data.get("version") != LOCK_VERSION:
+        found = data.get("version") if isinstance(data, dict) else None
+        raise LockError(
+            f"{path}: lockfile version {found!r} is not supported (expected {LOCK_VERSION}); "
+            "upgrade deploy or restore the file from git"
+        )
+    environments: dict[str, EnvLock] = {}
+    for name, env in dict(data.get("environments", {})).items():
+        try:
+            environments[name] = EnvLock(
+                environment=name,
+                lineage=str(env["lineage"]),
+                serial=int(env["serial"]),
+                hits=tuple(codec.load(RecordedHit, hit) for hit in env.get("hits", [])),
+                applied=tuple(
+                    (study, tuple(hashes))
+                    for study, hashes in sorted(env.get("applied", {}).items())
+                ),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise LockError(
+                f"{path}: environment {name!r} is malformed ({error}); restore the file from git"
+            ) from None
+    return Lock(environments=environments)
+
+
+def encode(lock: Lock) -> str:
+    environments = {
+        name: {
+            "lineage": env.lineage,
+            "serial": env.serial,
+            "applied": {study: list(hashes) for study, hashes in env.applied},
+            "hits": [_encode_hit(hit) for hit in env.hits],
+        }
+        for name, env in lock.environments.items()
+    }
+    data = {"version": lock.version, "environments": environments}
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+def _encode_hit(hit: RecordedHit) -> dict[str, Any]:
+    data: dict[str, Any] = codec.dump(hit)
+    del data[codec.KIND]
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def fresh_env(environment: str) -> EnvLock:
+    return EnvLock(environment=environment, lineage=str(uuid.uuid4()))
+
+
+def ensure_env(lock: Lock, environment: str) -> Lock:
+    """The lock with an EnvLock for `environment` (a new lineage, not yet written)."""
+    if lock.env(environment) is not None:
+        return lock
+    return replace(lock, environments={**lock.environments, environment: fresh_env(environment)})
+
+
+def save_env(path: Path, env: EnvLock) -> EnvLock:
+    """Write `env` into the lockfile (serial + 1), keeping the other environments; atomic."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive(path.with_name(path.name + ".writing")):
+        current = read(path)
+        saved = replace(env, serial=_serial(current, env) + 1)
+        lock = replace(current, environments={**current.environments, env.environment: saved})
+        _atomic_write(path, encode(lock))
+    return saved
+
+
+def _serial(current: Lock, env: EnvLock) -> int:
+    on_disk = current.env(env.environment)
+    if on_disk is not None and on_disk.lineage != env.lineage:
+        raise LockError(
+            f"the lockfile's {env.environment} lineage changed while deploy was running "
+            f"({env.lineage} -> {on_disk.lineage}); someone replaced the file: check git"
+        )
+    return max(env.serial, on_disk.serial if on_disk else 0)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    with open(path, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def apply_lock(root: Path, environment: str, operation: str) -> Iterator[None]:
+    """One apply at a time per environment: an OS lock, released even if the process dies."""
+    path = root / WORKDIR / f"{environment}.apply-lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise LockError(
+                f"another deploy holds the apply lock for {environment.upper()}: {holder}. "
+                "Wait for it to finish, then run the command again"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(_holder(operation))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _holder(operation: str) -> str:
+    since = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    who = f"{getpass.getuser()}@{socket.gethostname()}"
+    return f"`{operation}` (pid {os.getpid()}, {who}, since {since})"

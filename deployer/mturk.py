@@ -1,0 +1,291 @@
+"""The MTurk adapter: the only module that imports boto3.
+
+It builds the client for an environment, turns boto3 responses into ObservedHit values and
+ClientErrors into MTurkError, and makes every write safe to repeat.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+
+from deployer.actions import HitType, NewHit
+from deployer.errors import DeployError, MTurkError
+from deployer.observed import Observed, ObservedHit
+from deployer.study import Locale, Requirement
+
+ENDPOINTS = {
+    "sandbox": "https://mturk-requester-sandbox.us-east-1.amazonaws.com",
+    "production": "https://mturk-requester.us-east-1.amazonaws.com",
+}
+PREVIEW = {
+    "sandbox": "https://workersandbox.mturk.com/projects/{group}/tasks",
+    "production": "https://worker.mturk.com/projects/{group}/tasks",
+}
+# The embedded emulator needs no AWS account: it accepts any signed request.
+LOCAL_CREDENTIALS = ("local", "local")
+PAGE = 100
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+HIT_ID = re.compile(r"\b[0-9A-Z]{30}\b")
+HIT_ALREADY_EXISTS = "AWS.MechanicalTurk.HitAlreadyExists"
+HIT_DOES_NOT_EXIST = "AWS.MechanicalTurk.HITDoesNotExist"
+
+
+@dataclass(frozen=True)
+class Connection:
+    environment: str
+    endpoint_url: str
+    profile: str | None = None
+
+    @property
+    def local(self) -> bool:
+        return self.environment == "local"
+
+    def preview_url(self, group_id: str) -> str:
+        if self.environment in PREVIEW:
+            return PREVIEW[self.environment].format(group=group_id)
+        return f"{self.endpoint_url}/_emulator/preview?groupId={group_id}"
+
+
+def connect(connection: Connection) -> MTurk:
+    config = Config(
+        retries={"mode": "standard", "max_attempts": 10},
+        connect_timeout=10,
+        read_timeout=60,
+        max_pool_connections=16,
+    )
+    key, secret = LOCAL_CREDENTIALS if connection.local else (None, None)
+    try:
+        session = boto3.Session(profile_name=connection.profile)
+        client = session.client(
+            "mturk",
+            region_name="us-east-1",
+            endpoint_url=connection.endpoint_url,
+            config=config,
+            aws_access_key_id=key,
+            aws_secret_access_key=secret,
+        )
+    except botocore.exceptions.ProfileNotFound:
+        raise DeployError(
+            f"AWS profile {connection.profile!r} not found; "
+            "list yours with `aws configure list-profiles`"
+        ) from None
+    return MTurk(client, connection)
+
+
+class MTurk:
+    """Typed, idempotent MTurk calls for one environment."""
+
+    def __init__(self, client: Any, connection: Connection) -> None:
+        self._client = client
+        self.connection = connection
+
+    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        try:
+            response: dict[str, Any] = getattr(self._client, operation)(**params)
+        except botocore.exceptions.ClientError as error:
+            raise _translate(operation, error) from None
+        except botocore.exceptions.NoCredentialsError:
+            raise DeployError(
+                f"no AWS credentials found for {self.connection.environment.upper()}: set "
+                "AWS_PROFILE (or pass --profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+            ) from None
+        except botocore.exceptions.EndpointConnectionError:
+            raise DeployError(
+                f"cannot reach MTurk at {self.connection.endpoint_url}; check the network "
+                "or --endpoint-url"
+            ) from None
+        return response
+
+    # --- observation ---------------------------------------------------------------------
+
+    def list_hits(self) -> Iterator[dict[str, Any]]:
+        """Every HIT of the account, 100 per page, until MTurk returns an empty page."""
+        params: dict[str, Any] = {"MaxResults": PAGE}
+        while True:
+            page = self._call("list_hits", **params)
+            yield from page.get("HITs", [])
+            token = page.get("NextToken")
+            if not page.get("HITs") or not token:
+                return
+            params["NextToken"] = token
+
+    def get_hit(self, hit_id: str) -> ObservedHit | None:
+        """The HIT, or None when MTurk no longer knows it (deleted or disposed)."""
+        try:
+            return observed_hit(self._call("get_hit", HITId=hit_id)["HIT"])
+        except MTurkError as error:
+            if error.turk_code == HIT_DOES_NOT_EXIST:
+                return None
+            raise
+
+    def observe(self, recorded: Iterable[str], ours: Any) -> Observed:
+        """Recorded HITs and HITs whose annotation `ours(annotation)` claims, in ~N/100 calls."""
+        wanted = set(recorded)
+        hits: dict[str, ObservedHit] = {}
+        for raw in self.list_hits():
+            if raw["HITId"] in wanted or ours(raw.get("RequesterAnnotation", "")):
+                hits[raw["HITId"]] = observed_hit(raw)
+        # Newly created HITs can take seconds to show up in ListHITs: ask for them directly.
+        for hit_id in sorted(wanted - hits.keys()):
+            hit = self.get_hit(hit_id)
+            if hit is not None:
+                hits[hit_id] = hit
+        return Observed(hits=hits, balance=self.balance())
+
+    def balance(self) -> Decimal:
+        return Decimal(self._call("get_account_balance")["AvailableBalance"])
+
+    # --- writes (each safe to repeat) ------------------------------------------------------
+
+    def create_hit(self, hit: NewHit, now: datetime) -> ObservedHit:
+        lifetime = max(30, int((hit.expires_at - now).total_seconds()))
+        params = {
+            **hit_type_params(hit.hit_type),
+            "MaxAssignments": hit.max_assignments,
+            "LifetimeInSeconds": lifetime,
+            "Question": hit.question,
+            "RequesterAnnotation": hit.annotation,
+            "UniqueRequestToken": hit.token,
+        }
+        try:
+            created = self._call("create_hit", **params)["HIT"]
+        except MTurkError as error:
+            if error.turk_code != HIT_ALREADY_EXISTS:
+                raise
+            # The token was used before (a crash or a lost response): that HIT is ours.
+            found = HIT_ID.search(str(error))
+            existing = self.get_hit(found.group(0)) if found else None
+            if existing is None:
+                raise
+            return existing
+        return observed_hit(created)
+
+    def add_assignments(self, hit_id: str, count: int, token: str) -> None:
+        try:
+            self._call(
+                "create_additional_assignments_for_hit",
+                HITId=hit_id,
+                NumberOfAdditionalAssignments=count,
+                UniqueRequestToken=token,
+            )
+        except MTurkError as error:
+            if not _already_done(error):
+                raise
+
+    def set_expiry(self, hit_id: str, expires_at: datetime) -> None:
+        try:
+            self._call("update_expiration_for_hit", HITId=hit_id, ExpireAt=expires_at)
+        except MTurkError as error:
+            if not _already_done(error):
+                raise
+
+    def expire(self, hit_id: str) -> None:
+        """Expire now; in-flight assignments may still be submitted until their deadline."""
+        self.set_expiry(hit_id, EPOCH)
+
+    def update_type(self, hit_id: str, hit_type: HitType) -> str:
+        type_id = str(self._call("create_hit_type", **hit_type_params(hit_type))["HITTypeId"])
+        self._call("update_hit_type_of_hit", HITId=hit_id, HITTypeId=type_id)
+        return type_id
+
+
+def _already_done(error: MTurkError) -> bool:
+    """MTurk's answers to a repeated request whose first attempt succeeded."""
+    message = str(error)
+    return (
+        error.turk_code == HIT_ALREADY_EXISTS
+        or "has already been processed" in message
+        or "already exists" in message.lower()
+    )
+
+
+def _translate(operation: str, error: botocore.exceptions.ClientError) -> MTurkError:
+    response: dict[str, Any] = dict(error.response)
+    code = str(response.get("Error", {}).get("Code", ""))
+    turk_code = str(response.get("TurkErrorCode", ""))
+    message = str(response.get("Error", {}).get("Message", "")) or str(error)
+    return MTurkError(f"MTurk refused {operation}: {message}", code=code, turk_code=turk_code)
+
+
+def hit_type_params(hit_type: HitType) -> dict[str, Any]:
+    return {
+        "Title": hit_type.title,
+        "Description": hit_type.description,
+        "Keywords": hit_type.keywords,
+        "Reward": hit_type.reward,
+        "AssignmentDurationInSeconds": hit_type.assignment_duration,
+        "AutoApprovalDelayInSeconds": hit_type.auto_approval_delay,
+        "QualificationRequirements": [requirement_params(q) for q in hit_type.qualifications],
+    }
+
+
+def requirement_params(requirement: Requirement) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "QualificationTypeId": requirement.type_id,
+        "Comparator": requirement.comparator,
+        "ActionsGuarded": requirement.actions_guarded,
+    }
+    if requirement.integer_values:
+        params["IntegerValues"] = list(requirement.integer_values)
+    if requirement.locale_values:
+        params["LocaleValues"] = [_locale_params(loc) for loc in requirement.locale_values]
+    return params
+
+
+def _locale_params(locale: Locale) -> dict[str, str]:
+    if locale.subdivision:
+        return {"Country": locale.country, "Subdivision": locale.subdivision}
+    return {"Country": locale.country}
+
+
+def requirement(raw: dict[str, Any]) -> Requirement:
+    """A QualificationRequirement as MTurk echoes it, normalised like the study's."""
+    guarded = raw.get("ActionsGuarded") or (
+        "PreviewAndAccept" if raw.get("RequiredToPreview") else "Accept"
+    )
+    return Requirement(
+        type_id=raw["QualificationTypeId"],
+        comparator=raw["Comparator"],
+        integer_values=tuple(raw.get("IntegerValues", ())),
+        locale_values=tuple(
+            Locale(loc["Country"], loc.get("Subdivision")) for loc in raw.get("LocaleValues", ())
+        ),
+        actions_guarded=guarded,
+    )
+
+
+def observed_hit(raw: dict[str, Any]) -> ObservedHit:
+    return ObservedHit(
+        hit_id=raw["HITId"],
+        hit_type_id=raw["HITTypeId"],
+        hit_group_id=raw.get("HITGroupId", ""),
+        status=raw["HITStatus"],
+        annotation=raw.get("RequesterAnnotation", ""),
+        title=raw["Title"],
+        description=raw["Description"],
+        keywords=raw.get("Keywords", ""),
+        reward=raw["Reward"],
+        assignment_duration=int(raw["AssignmentDurationInSeconds"]),
+        auto_approval_delay=int(raw["AutoApprovalDelayInSeconds"]),
+        qualifications=tuple(requirement(q) for q in raw.get("QualificationRequirements", [])),
+        question=raw.get("Question", ""),
+        max_assignments=int(raw["MaxAssignments"]),
+        available=int(raw["NumberOfAssignmentsAvailable"]),
+        pending=int(raw["NumberOfAssignmentsPending"]),
+        completed=int(raw["NumberOfAssignmentsCompleted"]),
+        created_at=_utc(raw["CreationTime"]),
+        expires_at=_utc(raw["Expiration"]),
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(timezone.utc)

@@ -1,0 +1,99 @@
+"""Saved plans: `deploy plan --out plan.json`, then `deploy apply plan.json`.
+
+A saved plan binds to the environment, the lock's lineage and serial, and the study files'
+contents; apply refuses it ("plan is stale") when any of them moved since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from deployer import codec
+from deployer.actions import Plan
+from deployer.errors import DeployError, StalePlanError
+from deployer.records import EnvLock
+from deployer.study import Study
+
+FORMAT = "deploy-saved-plan"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Binding:
+    """What the plan was computed from."""
+
+    environment: str
+    lineage: str
+    serial: int
+    studies_digest: str  # over every study file in scope (name + contents)
+    configs: tuple[tuple[str, str], ...]  # (study, config_hash) for the sandbox record
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    binding: Binding
+    plan: Plan
+
+
+def studies_digest(studies: Sequence[Study]) -> str:
+    lines = sorted(f"{s.name}:{s.digest}" for s in studies)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def bind(
+    plan: Plan, env: EnvLock, studies: Sequence[Study], in_scope: Sequence[Study]
+) -> SavedPlan:
+    """Bind to every study file (any edit makes the plan stale) and record in-scope configs."""
+    configs = tuple(sorted((s.name, s.config_hash) for s in in_scope))
+    binding = Binding(plan.environment, env.lineage, env.serial, studies_digest(studies), configs)
+    return SavedPlan(binding=binding, plan=plan)
+
+
+def save(path: Path, saved: SavedPlan) -> None:
+    data = {"format": FORMAT, "format_version": FORMAT_VERSION, **codec.dump(saved)}
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def load(path: Path) -> SavedPlan:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise DeployError(f"{path}: cannot read the saved plan ({error.strerror})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise DeployError(f"{path}: not a saved plan (invalid JSON); make one with "
+                          "`deploy plan --out FILE`") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise DeployError(f"{path}: not a saved plan; make one with `deploy plan --out FILE` "
+                          "(`--format json` output is for reading, not for applying)")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise DeployError(f"{path}: saved plan format {data.get('format_version')!r} is not "
+                          f"supported (expected {FORMAT_VERSION}); plan again")
+    try:
+        return codec.load(SavedPlan, data)
+    except (KeyError, TypeError, ValueError) as error:
+        raise DeployError(f"{path}: the saved plan is damaged ({error}); plan again") from None
+
+
+def check_fresh(saved: SavedPlan, env: EnvLock, studies: Sequence[Study]) -> None:
+    """Refuse a plan whose inputs moved; name every input that did."""
+    binding = saved.binding
+    reasons = []
+    if env.environment != binding.environment:
+        reasons.append(f"it was made for {binding.environment.upper()}, "
+                       f"not {env.environment.upper()}")
+    elif env.lineage != binding.lineage:
+        reasons.append(f"the lockfile's lineage changed ({binding.lineage} -> {env.lineage})")
+    elif env.serial != binding.serial:
+        reasons.append(f"the lockfile changed since (serial {binding.serial} -> {env.serial}): "
+                       "another apply ran, or this plan was already applied")
+    if studies_digest(studies) != binding.studies_digest:
+        reasons.append("the study files changed since")
+    if reasons:
+        raise StalePlanError(
+            "plan is stale: " + "; ".join(reasons)
+            + f". Run `deploy plan --env {binding.environment} --out FILE` again and review it"
+        )

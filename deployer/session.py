@@ -1,0 +1,80 @@
+"""One command's view of an environment: its MTurk endpoint, its lock, and the plan.
+
+The imperative shell around the pure planner: it reads the lock, observes MTurk and calls
+plan(); cli.py prints what comes back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from deployer import lockfile
+from deployer.actions import Plan
+from deployer.errors import DeployError
+from deployer.mturk import ENDPOINTS, Connection, MTurk, connect
+from deployer.plan import PlanOptions, parse_annotation, plan
+from deployer.records import EnvLock
+from deployer.study import Study
+
+ENVIRONMENTS = ("local", "sandbox", "production")
+EMULATOR_STATE = "emulator.json"
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@contextlib.contextmanager
+def open_environment(
+    root: Path, environment: str, endpoint_url: str | None, profile: str | None
+) -> Iterator[MTurk]:
+    """An MTurk client for the environment; `local` starts the bundled emulator in-process."""
+    if environment not in ENVIRONMENTS:
+        raise DeployError(f"unknown environment {environment!r}: use local, sandbox or production")
+    if environment == "local" and endpoint_url is None:
+        from deployer.emulator import embedded
+
+        with embedded(root / lockfile.WORKDIR / EMULATOR_STATE) as url:
+            yield connect(Connection("local", url, profile))
+        return
+    url = endpoint_url or ENDPOINTS.get(environment)
+    if url is None:
+        raise DeployError("the local environment needs no endpoint; drop --endpoint-url or "
+                          "point it at `deploy emulator serve`")
+    yield connect(Connection(environment, url, profile))
+
+
+@dataclass(frozen=True)
+class Planned:
+    plan: Plan
+    env: EnvLock
+    lock_path: Path
+
+
+def current_env(root: Path, environment: str) -> tuple[Path, lockfile.Lock, EnvLock]:
+    path = lockfile.lock_path(root, environment)
+    lock = lockfile.ensure_env(lockfile.read(path), environment)
+    if environment == "production":
+        # The sandbox record lives beside production's: the sandbox check reads it.
+        lock = lockfile.ensure_env(lock, "sandbox")
+    env = lock.env(environment)
+    assert env is not None  # ensure_env made it
+    return path, lock, env
+
+
+def make_plan(
+    root: Path,
+    environment: str,
+    mturk: MTurk,
+    studies: Sequence[Study],
+    options: PlanOptions,
+) -> Planned:
+    path, lock, env = current_env(root, environment)
+    recorded = {hit.hit_id for hit in env.hits if hit.hit_id and hit.status != "gone"}
+    observed = mturk.observe(recorded, lambda text: parse_annotation(text) is not None)
+    result = plan(studies, lock, environment, observed, utc_now(), options)
+    return Planned(plan=result, env=env, lock_path=path)
