@@ -31,6 +31,7 @@ from deployer.actions import (
 from deployer.errors import DeployError
 from deployer.mturk import MTurk
 from deployer.observed import ObservedHit
+from deployer.plan import address_of
 from deployer.records import EnvLock, RecordedHit
 
 Clock = Callable[[], datetime]
@@ -71,8 +72,8 @@ class Recorder:
 
 @dataclass(frozen=True)
 class Outcome:
-    succeeded: tuple[str, ...]
-    failed: tuple[tuple[str, str], ...]  # (address, error)
+    done: int  # actions carried out
+    failed: tuple[tuple[str, str], ...]  # (address, error) of batches that stopped
 
     @property
     def ok(self) -> bool:
@@ -87,34 +88,27 @@ def execute(
     clock: Clock,
     report: Report,
 ) -> Outcome:
-    """Run every action (independent ones concurrently); record each study's applied config."""
+    """Run the plan: one batch's actions in order, different batches concurrently.
+
+    A failed action stops the rest of its batch (they depend on it) but not other batches.
+    Studies whose actions all succeeded get their configuration recorded as applied.
+    """
     steps = _Steps(mturk, recorder, clock, report)
-    failures: dict[str, str] = {}
+    groups: dict[str, list[Action]] = {}
+    for action in plan.actions:
+        groups.setdefault(address_of(action), []).append(action)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = {address_of(a): pool.submit(steps.run, a) for a in plan.actions}
-        for address, future in futures.items():
-            error = future.exception()
-            if isinstance(error, DeployError):
-                failures[address] = str(error)
-                report(f"{address}: failed: {error}")
-            elif error is not None:
-                raise error
+        futures = {address: pool.submit(steps.run_all, group) for address, group in groups.items()}
+        results = {address: future.result() for address, future in futures.items()}
+    failures = {address: error for address, error in results.items() if error is not None}
+    for address, error in sorted(failures.items()):
+        report(f"{address}: failed: {error}")
     failed_studies = {address.split("/", 1)[0] for address in failures}
     for study, config_hash in sorted(configs.items()):
         if study not in failed_studies:
             recorder.applied(study, config_hash)
-    succeeded = tuple(a for a in futures if a not in failures)
-    return Outcome(succeeded=succeeded, failed=tuple(sorted(failures.items())))
-
-
-def address_of(action: Action) -> str:
-    match action:
-        case Create(hit=hit) | Replace(hit=hit):
-            return hit.address
-        case Extend(address=a) | UpdateType(address=a) | Expire(address=a):
-            return a
-        case Adopt(address=a) | Forget(address=a):
-            return a
+    done = sum(len(group) for address, group in groups.items() if address not in failures)
+    return Outcome(done=done, failed=tuple(sorted(failures.items())))
 
 
 class _Steps:
@@ -123,6 +117,15 @@ class _Steps:
         self.recorder = recorder
         self.clock = clock
         self.report = report
+
+    def run_all(self, actions: list[Action]) -> str | None:
+        """Carry out one batch's actions in order; the error that stopped them, if any."""
+        for action in actions:
+            try:
+                self.run(action)
+            except DeployError as error:
+                return str(error)
+        return None
 
     def run(self, action: Action) -> None:
         match action:

@@ -45,8 +45,116 @@ def _root(
 
 
 # --- validate / init: owned by the foundation work -------------------------------------------
+# Imports stay inside the functions: `deploy validate` must never import boto3.
+
+
+@app.command("validate")
+def validate_command(
+    paths: list[Path] | None = typer.Argument(
+        None, help="Study files or directories of them (default: studies/).", show_default=False
+    ),
+    strict: bool = typer.Option(False, "--strict", help="Count warnings as errors (for CI)."),
+) -> None:
+    """Check study files offline: schema, referenced files, fees and budget."""
+    from deployer.spec import DEFAULT_DIR, load_studies
+
+    loaded = load_studies(paths or [DEFAULT_DIR], strict=strict)
+    for problem in loaded.problems:
+        typer.echo(str(problem))
+    typer.echo(_validate_summary(len(loaded.studies), len(loaded.errors),
+                                 len(loaded.warnings), len(loaded.files)))
+    if loaded.errors:
+        raise typer.Exit(1)
+
+
+def _validate_summary(studies: int, errors: int, warnings: int, files: int) -> str:
+    if errors:
+        noted = f", {_count(warnings, 'warning')}" if warnings else ""
+        return f"{_count(errors, 'error')}{noted} in {_count(files, 'file')}"
+    noted = f" ({_count(warnings, 'warning')})" if warnings else ""
+    if not files:
+        return f"no study files found{noted}"
+    return f"{_count(studies, 'study', 'studies')} valid{noted}"
+
+
+def _count(number: int, one: str, many: str = "") -> str:
+    return f"{number} {one if number == 1 else (many or one + 's')}"
+
+
+@app.command("init")
+def init_command(
+    name: str = typer.Argument(..., help="The study name: lowercase letters, digits, - and _."),
+) -> None:
+    """Write studies/NAME.yaml: a commented study template that validates."""
+    from deployer.spec import DEFAULT_DIR
+    from deployer.template import write_template
+
+    path = write_template(DEFAULT_DIR, name)
+    typer.echo(f"Wrote {path}")
+    typer.echo("Next: edit it, check it with `deploy validate`, then preview with `deploy plan`.")
+
 
 # --- emulator serve: owned by the emulator work ----------------------------------------------
+
+
+@emulator_app.command("serve")
+def emulator_serve(
+    port: int = typer.Option(0, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
+    state: Path | None = typer.Option(
+        None, "--state", help="JSON file to load at start and save after every change."
+    ),
+    personality: str = typer.Option(
+        "sandbox", "--personality", help="sandbox (balance always $10,000) or production."
+    ),
+    balance: str = typer.Option("10000.00", "--balance", help="Production starting balance."),
+    throttle_rate: float | None = typer.Option(
+        None, "--throttle-rate", help="Throttle above R requests/s (ThrottlingException)."
+    ),
+    throttle_burst: int = typer.Option(10, "--throttle-burst", help="Token-bucket burst size."),
+    fault_rate: float = typer.Option(0.0, "--fault-rate", help="ServiceFault probability 0..1."),
+    fault_phase: str = typer.Option(
+        "before", "--fault-phase", help="before: nothing happens; after: done but reply lost."
+    ),
+    latency_ms: int = typer.Option(0, "--latency-ms", help="Added latency per MTurk request."),
+    settle_seconds: float = typer.Option(
+        0.0, "--settle-seconds", help="Seconds after CreateHIT during which changes fail."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed of the fault-injection randomness."),
+) -> None:
+    """Run the MTurk emulator in the foreground until Ctrl-C."""
+    import signal
+    import threading
+
+    from deployer.emulator import Config, Emulator, EmulatorServer, FaultConfig
+
+    try:
+        config = Config(personality=personality, balance=balance, settle_seconds=settle_seconds)
+        faults = FaultConfig(throttle_rate=throttle_rate, throttle_burst=throttle_burst,
+                             fault_rate=fault_rate, fault_phase=fault_phase,
+                             latency_ms=latency_ms, seed=seed)
+    except (ValueError, ArithmeticError) as error:
+        raise DeployError(f"emulator serve: {error}") from None
+    server = EmulatorServer(Emulator(config, faults=faults), port=port, state_file=state)
+    try:
+        url = server.start()
+    except OSError as error:
+        raise DeployError(f"cannot listen on 127.0.0.1:{port}: {error}") from None
+    if state is not None:
+        server.emulator.faults.configure(faults)  # flags win over the saved fault settings
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    typer.echo(f"MTurk emulator listening on {url}")
+    typer.echo(f"Point boto3 or deploy at it with --endpoint-url {url} "
+               "(region us-east-1, any access key). Ctrl-C stops it.")
+    sys.stdout.flush()
+    try:
+        while not stopping.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    typer.echo("MTurk emulator stopped" + (f"; state saved to {state}" if state else "."))
 
 # --- plan / apply / status: owned by the reconciler work -------------------------------------
 
@@ -132,7 +240,9 @@ def plan_command(
 @app.command("apply")
 def apply_command(
     plan_file: Path | None = typer.Argument(None, help="A plan saved by `deploy plan --out`."),
-    env: str = ENV_OPTION,
+    env: str | None = typer.Option(
+        None, "--env", help="local (default), sandbox or production; a saved plan names its own."
+    ),
     study: list[str] | None = STUDY_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,
     profile: str | None = PROFILE_OPTION,
@@ -145,18 +255,20 @@ def apply_command(
 
     root = Path.cwd()
     saved = planfile.load(plan_file) if plan_file else None
-    if saved is not None:
-        env = saved.binding.environment
+    if saved is not None and study:
+        raise DeployError("--study cannot narrow a saved plan; plan again with --study")
+    environment = env or (saved.binding.environment if saved else "local")
     studies = _studies(study)
-    with lockfile.apply_lock(root, env, "deploy apply"), \
-            open_environment(root, env, endpoint_url, profile) as mturk:
+    with lockfile.apply_lock(root, environment, "deploy apply"), \
+            open_environment(root, environment, endpoint_url, profile) as mturk:
         if saved is None:
-            planned = make_plan(root, env, mturk, studies, _options(study, skip_sandbox_check))
+            planned = make_plan(root, environment, mturk, studies,
+                                _options(study, skip_sandbox_check))
             plan, env_lock, path = planned.plan, planned.env, planned.lock_path
             configs = {s.name: s.config_hash for s in studies if not study or s.name in study}
         else:
-            path, _lock, env_lock = current_env(root, env)
-            planfile.check_fresh(saved, env_lock, studies)
+            path, _lock, env_lock = current_env(root, environment)
+            env_lock = planfile.check_fresh(saved, env_lock, studies)
             plan, configs = saved.plan, dict(saved.binding.configs)
         typer.echo(_render(plan, "text"), nl=False)
         if plan.errors:
@@ -191,10 +303,10 @@ def _confirmed(plan: Plan, auto_approve: bool, saved: bool) -> bool:
 def _summarise(plan: Plan, outcome: Outcome) -> None:
     if outcome.ok:
         if plan.has_changes:
-            typer.echo(f"\nApply complete! {len(outcome.succeeded)} actions done.")
+            typer.echo(f"\nApply complete! {outcome.done} actions done.")
         return
-    typer.echo(f"\nApply failed: {len(outcome.failed)} of {len(plan.actions)} actions failed.",
-               err=True)
+    typer.echo(f"\nApply failed: {outcome.done} of {len(plan.actions)} actions done; "
+               f"{len(outcome.failed)} batches stopped on an error:", err=True)
     for address, error in outcome.failed:
         typer.echo(f"  {address}: {error}", err=True)
     typer.echo("Completed actions are recorded in the lockfile; fix the problem and run "
@@ -243,9 +355,14 @@ def _status_rows(env_lock: EnvLock, mturk: MTurk) -> list[str]:
 
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; always ends in SystemExit.
+
+    Standalone mode lets typer print usage errors (exit 2) and --help, and turns
+    `typer.Exit(n)` into exit status n. A DeployError passes through it untouched.
+    """
     try:
-        app(standalone_mode=False)
+        app(args=argv)
     except DeployError as error:
         if _debug:
             raise

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from deployer import codec
@@ -78,9 +78,12 @@ def load(path: Path) -> SavedPlan:
         raise DeployError(f"{path}: the saved plan is damaged ({error}); plan again") from None
 
 
-def check_fresh(saved: SavedPlan, env: EnvLock, studies: Sequence[Study]) -> None:
-    """Refuse a plan whose inputs moved; name every input that did."""
+def check_fresh(saved: SavedPlan, env: EnvLock, studies: Sequence[Study]) -> EnvLock:
+    """The record to apply the plan to; refuse a plan whose inputs moved, naming each."""
     binding = saved.binding
+    if env.serial == 0 and binding.serial == 0 and env.environment == binding.environment:
+        # Planned before this environment's first write: its lineage exists only in the plan.
+        env = replace(env, lineage=binding.lineage)
     reasons = []
     if env.environment != binding.environment:
         reasons.append(f"it was made for {binding.environment.upper()}, "
@@ -97,3 +100,4 @@ def check_fresh(saved: SavedPlan, env: EnvLock, studies: Sequence[Study]) -> Non
             "plan is stale: " + "; ".join(reasons)
             + f". Run `deploy plan --env {binding.environment} --out FILE` again and review it"
         )
+    return env

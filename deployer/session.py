@@ -17,7 +17,7 @@ from deployer.actions import Plan
 from deployer.errors import DeployError
 from deployer.mturk import ENDPOINTS, Connection, MTurk, connect
 from deployer.plan import PlanOptions, parse_annotation, plan
-from deployer.records import EnvLock
+from deployer.records import EnvLock, Lock
 from deployer.study import Study
 
 ENVIRONMENTS = ("local", "sandbox", "production")
@@ -41,8 +41,8 @@ def open_environment(
         with embedded(root / lockfile.WORKDIR / EMULATOR_STATE) as url:
             yield connect(Connection("local", url, profile))
         return
-    url = endpoint_url or ENDPOINTS.get(environment)
-    if url is None:
+    url = endpoint_url or ENDPOINTS.get(environment, "")
+    if not url:
         raise DeployError("the local environment needs no endpoint; drop --endpoint-url or "
                           "point it at `deploy emulator serve`")
     yield connect(Connection(environment, url, profile))
@@ -55,7 +55,7 @@ class Planned:
     lock_path: Path
 
 
-def current_env(root: Path, environment: str) -> tuple[Path, lockfile.Lock, EnvLock]:
+def current_env(root: Path, environment: str) -> tuple[Path, Lock, EnvLock]:
     path = lockfile.lock_path(root, environment)
     lock = lockfile.ensure_env(lockfile.read(path), environment)
     if environment == "production":
@@ -75,6 +75,8 @@ def make_plan(
 ) -> Planned:
     path, lock, env = current_env(root, environment)
     recorded = {hit.hit_id for hit in env.hits if hit.hit_id and hit.status != "gone"}
-    observed = mturk.observe(recorded, lambda text: parse_annotation(text) is not None)
+    observed = mturk.observe(
+        recorded, lambda text: parse_annotation(text, env.lineage) is not None
+    )
     result = plan(studies, lock, environment, observed, utc_now(), options)
     return Planned(plan=result, env=env, lock_path=path)

@@ -1,0 +1,95 @@
+"""Small values the planner modules pass around while building a Plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from deployer.actions import Action, Note
+from deployer.observed import Observed, ObservedHit
+from deployer.records import EnvLock, RecordedHit
+
+# MTurk stores whole seconds and apply sends a lifetime rounded to seconds: expiries closer than
+# this are the same expiry, so a plan never proposes a pointless one-second extension.
+EXPIRY_TOLERANCE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class Context:
+    environment: str
+    env_lock: EnvLock
+    observed: Observed
+    now: datetime
+
+    def observe(self, record: RecordedHit) -> ObservedHit | None:
+        if record.hit_id is None:
+            return None
+        return self.observed.hits.get(record.hit_id)
+
+    def history(self, address: str) -> tuple[RecordedHit, ...]:
+        return tuple(sorted((h for h in self.env_lock.hits if h.address == address),
+                            key=lambda h: h.generation))
+
+
+@dataclass(frozen=True)
+class Orphan:
+    """A HIT carrying our annotation whose ID the lockfile does not hold."""
+
+    address: str
+    generation: int
+    fingerprint: str
+    hit: ObservedHit
+
+    @property
+    def study(self) -> str:
+        return self.address.split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What one step of planning found: actions and notes, in the order they were found."""
+
+    actions: tuple[Action, ...] = ()
+    drift: tuple[Note, ...] = ()
+    warnings: tuple[Note, ...] = ()
+    errors: tuple[Note, ...] = ()
+
+    def __add__(self, other: Findings) -> Findings:
+        return Findings(
+            self.actions + other.actions,
+            self.drift + other.drift,
+            self.warnings + other.warnings,
+            self.errors + other.errors,
+        )
+
+
+def act(*actions: Action) -> Findings:
+    return Findings(actions=actions)
+
+
+def drift(address: str, message: str) -> Findings:
+    return Findings(drift=(Note(address, message),))
+
+
+def warn(address: str, message: str, hint: str = "") -> Findings:
+    return Findings(warnings=(Note(address, message, hint),))
+
+
+def fail(address: str, message: str, hint: str = "") -> Findings:
+    return Findings(errors=(Note(address, message, hint),))
+
+
+def total(parts: list[Findings]) -> Findings:
+    result = Findings()
+    for part in parts:
+        result = result + part
+    return result
+
+
+def stamp(moment: datetime | None) -> str:
+    """A timestamp as plans show it: UTC, whole seconds, ISO 8601 with Z."""
+    if moment is None:
+        return "(none)"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
