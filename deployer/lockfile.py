@@ -28,6 +28,15 @@ LOCKFILE = "deploy.lock"
 WORKDIR = ".deploy"
 
 
+def workdir(path: Path) -> Path:
+    """`.deploy/`, created with a .gitignore of its own so it never shows up in git."""
+    path.mkdir(parents=True, exist_ok=True)
+    ignore = path / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# deploy's local state: the emulator, the local lock, apply locks\n*\n")
+    return path
+
+
 def lock_path(root: Path, environment: str) -> Path:
     if environment == "local":
         return root / WORKDIR / "local.lock"
@@ -112,8 +121,8 @@ def ensure_env(lock: Lock, environment: str) -> Lock:
 
 def save_env(path: Path, env: EnvLock) -> EnvLock:
     """Write `env` into the lockfile (serial + 1), keeping the other environments; atomic."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(path.with_name(path.name + ".writing")):
+    guard = workdir(path.parent if path.parent.name == WORKDIR else path.parent / WORKDIR)
+    with _exclusive(guard / f"{path.name}.writing"):
         current = read(path)
         saved = replace(env, serial=_serial(current, env) + 1)
         lock = replace(current, environments={**current.environments, env.environment: saved})
@@ -158,8 +167,7 @@ def _exclusive(path: Path) -> Iterator[None]:
 @contextlib.contextmanager
 def apply_lock(root: Path, environment: str, operation: str) -> Iterator[None]:
     """One apply at a time per environment: an OS lock, released even if the process dies."""
-    path = root / WORKDIR / f"{environment}.apply-lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = workdir(root / WORKDIR) / f"{environment}.apply-lock"
     with open(path, "a+", encoding="utf-8") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

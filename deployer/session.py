@@ -38,7 +38,7 @@ def open_environment(
     if environment == "local" and endpoint_url is None:
         from deployer.emulator import embedded
 
-        with embedded(root / lockfile.WORKDIR / EMULATOR_STATE) as url:
+        with embedded(lockfile.workdir(root / lockfile.WORKDIR) / EMULATOR_STATE) as url:
             yield connect(Connection("local", url, profile))
         return
     url = endpoint_url or ENDPOINTS.get(environment, "")
