@@ -37,6 +37,8 @@ EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 HIT_ID = re.compile(r"\b[0-9A-Z]{30}\b")
 HIT_ALREADY_EXISTS = "AWS.MechanicalTurk.HitAlreadyExists"
 HIT_DOES_NOT_EXIST = "AWS.MechanicalTurk.HITDoesNotExist"
+REPEATED = {HIT_ALREADY_EXISTS, "AWS.MechanicalTurk.DuplicateRequest"}
+ALREADY_PROCESSED = re.compile(r"already (been )?processed")
 
 
 @dataclass(frozen=True)
@@ -199,13 +201,12 @@ class MTurk:
 
 
 def _already_done(error: MTurkError) -> bool:
-    """MTurk's answers to a repeated request whose first attempt succeeded."""
-    message = str(error)
-    return (
-        error.turk_code == HIT_ALREADY_EXISTS
-        or "has already been processed" in message
-        or "already exists" in message.lower()
-    )
+    """MTurk's answers to a repeated request whose first attempt succeeded.
+
+    A token repeat names itself by code; the expiration quirk only by its message
+    ("The idempotency token ... has already been processed").
+    """
+    return error.turk_code in REPEATED or ALREADY_PROCESSED.search(str(error)) is not None
 
 
 def _translate(operation: str, error: botocore.exceptions.ClientError) -> MTurkError:

@@ -1,0 +1,145 @@
+"""Readable qualification entries -> normalised Requirement values (reference §4.2-4.4).
+
+The study says `percent_approved: {at_least: 95}`; MTurk wants a type ID, a comparator and
+integer or locale values. The mapping lives here, with the rules the schema cannot state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deployer.countries import COMMON_MISTAKES, COUNTRIES
+from deployer.problems import Problem
+from deployer.spec_yaml import Document
+from deployer.study import (
+    ADULT_TYPE,
+    LOCALE_TYPE,
+    MASTERS,
+    MASTERS_IDS,
+    NUMBER_HITS_APPROVED_TYPE,
+    PERCENT_APPROVED_TYPE,
+    Locale,
+    Requirement,
+)
+
+BOUNDS = {
+    "at_least": "GreaterThanOrEqualTo",
+    "at_most": "LessThanOrEqualTo",
+    "more_than": "GreaterThan",
+    "less_than": "LessThan",
+}
+COMPARATORS = {
+    "exists": "Exists",
+    "does_not_exist": "DoesNotExist",
+    "equal_to": "EqualTo",
+    "not_equal_to": "NotEqualTo",
+    "less_than": "LessThan",
+    "less_than_or_equal_to": "LessThanOrEqualTo",
+    "greater_than": "GreaterThan",
+    "greater_than_or_equal_to": "GreaterThanOrEqualTo",
+    "in": "In",
+    "not_in": "NotIn",
+}
+ACTIONS = {
+    "accept": "Accept",
+    "preview_and_accept": "PreviewAndAccept",
+    "discover_preview_and_accept": "DiscoverPreviewAndAccept",
+}
+_SYSTEM_FORMS = {
+    LOCALE_TYPE: "locale",
+    PERCENT_APPROVED_TYPE: "percent_approved",
+    NUMBER_HITS_APPROVED_TYPE: "hits_approved",
+    ADULT_TYPE: "adult",
+}
+
+
+def requirements(
+    doc: Document, skip: set[int]
+) -> tuple[tuple[Requirement, ...], list[Problem]]:
+    """The requirements of the schema-valid `qualifications` entries (all but those in
+    `skip`), and any rule they break."""
+    found: list[Requirement] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(doc.data.get("qualifications", [])):
+        if index in skip:
+            continue
+        requirement, wrong = _requirement(doc, index, item)
+        found.append(requirement)
+        problems.extend(wrong)
+    return tuple(found), problems
+
+
+def _requirement(
+    doc: Document, index: int, item: dict[str, Any]
+) -> tuple[Requirement, list[Problem]]:
+    guarded = ACTIONS[item.get("actions_guarded", "accept")]
+    if "locale" in item:
+        return _locale(doc, index, item["locale"], guarded)
+    if "percent_approved" in item:
+        return _bound(PERCENT_APPROVED_TYPE, item["percent_approved"], guarded), []
+    if "hits_approved" in item:
+        return _bound(NUMBER_HITS_APPROVED_TYPE, item["hits_approved"], guarded), []
+    if "adult" in item:
+        return Requirement(ADULT_TYPE, "EqualTo", (1,), actions_guarded=guarded), []
+    if "masters" in item:
+        return Requirement(MASTERS, "Exists", actions_guarded=guarded), []
+    return _custom(doc, index, item["custom"], guarded)
+
+
+def _bound(type_id: str, condition: dict[str, int], guarded: str) -> Requirement:
+    [(bound, value)] = condition.items()
+    return Requirement(type_id, BOUNDS[bound], (value,), actions_guarded=guarded)
+
+
+def _locale(
+    doc: Document, index: int, condition: dict[str, list[str]], guarded: str
+) -> tuple[Requirement, list[Problem]]:
+    [(how, codes)] = condition.items()
+    problems = [
+        doc.problem(("qualifications", index, "locale", how, position), message)
+        for position, code in enumerate(codes)
+        if (message := _country_problem(code.split("-")[0]))
+    ]
+    locales = tuple(
+        Locale(*code.split("-", 1)) if "-" in code else Locale(code) for code in codes
+    )
+    comparator = "In" if how == "in" else "NotIn"
+    return Requirement(LOCALE_TYPE, comparator, locale_values=locales,
+                       actions_guarded=guarded), problems
+
+
+def _country_problem(country: str) -> str:
+    if country in COUNTRIES:
+        return ""
+    if country in COMMON_MISTAKES:
+        return f"{country} is not an ISO country code; write {COMMON_MISTAKES[country]}"
+    return f"{country} is not an ISO 3166-1 country code (like US, GB, DE, IN)"
+
+
+def _custom(
+    doc: Document, index: int, custom: dict[str, Any], guarded: str
+) -> tuple[Requirement, list[Problem]]:
+    type_id, name = custom["id"], custom["comparator"]
+    values = tuple(custom.get("values", ()))
+    requirement = Requirement(type_id, COMPARATORS[name], values, actions_guarded=guarded)
+    at = ("qualifications", index, "custom")
+    if type_id in MASTERS_IDS.values():
+        return requirement, [doc.problem((*at, "id"), "is a Masters ID; write `masters: true` "
+                                         "instead (the ID differs between sandbox and production)")]
+    if type_id in _SYSTEM_FORMS:
+        form = _SYSTEM_FORMS[type_id]
+        return requirement, [doc.problem((*at, "id"), f"is MTurk's {form} type; write the "
+                                         f"`{form}:` form instead")]
+    message = _values_problem(name, values)
+    return requirement, [doc.problem((*at, "values") if "values" in custom else at, message)] \
+        if message else []
+
+
+def _values_problem(comparator: str, values: tuple[int, ...]) -> str:
+    if comparator in ("exists", "does_not_exist"):
+        return f"{comparator} takes no values; remove values" if values else ""
+    if comparator in ("in", "not_in"):
+        return "" if values else f"{comparator} needs 1 to 15 values, like values: [1, 2]"
+    if len(values) != 1:
+        return f"{comparator} takes exactly one value, like values: [1] (found {len(values)})"
+    return ""

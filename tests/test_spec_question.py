@@ -1,0 +1,205 @@
+"""The question: rendering to Question XML, and every check MTurk would make at CreateHIT."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spec_helpers import BASE, edit, lines, load, write
+
+EXTERNAL_NS = ("http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/"
+               "2006-07-14/ExternalQuestion.xsd")
+HTML_NS = ("http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/"
+           "2011-11-11/HTMLQuestion.xsd")
+FORM = '<form><input type="hidden" name="assignmentId" value=""></form>'
+
+
+def question(*entries: str) -> str:
+    """BASE with its question replaced by the given lines (indented under question:)."""
+    text = edit(BASE, "  external_url", "")
+    return text + "".join(f"  {e}\n" for e in entries)
+
+
+def test_external_url_is_escaped_into_an_external_question(tmp_path: Path) -> None:
+    loaded = load(tmp_path, question("external_url: https://a.org/s?x=1&y=<2>",
+                                     "frame_height: 600"))
+    assert loaded.studies[0].question == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<ExternalQuestion xmlns="{EXTERNAL_NS}">\n'
+        "  <ExternalURL>https://a.org/s?x=1&amp;y=&lt;2&gt;</ExternalURL>\n"
+        "  <FrameHeight>600</FrameHeight>\n"
+        "</ExternalQuestion>\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("entries", "expected"),
+    [
+        (("external_url: http://a.org/s",), "pilot.yaml:9:17: error: question.external_url: "
+         "MTurk only shows https pages; use an https:// address"),
+        (("external_url: a.org/s",), 'pilot.yaml:9:17: error: question.external_url: "a.org/s":'
+         " write a full https:// address without spaces"),
+        (("frame_height: 0",), "pilot.yaml:9:3: error: question: missing; add external_url, "
+         "html_file or xml_file"),
+        (("external_url: https://a.org", "html_file: a.html"), "pilot.yaml:10:3: error: "
+         "question.html_file: give only one of external_url, html_file or xml_file; found "
+         "external_url and html_file"),
+        (("external_url: https://a.org", "frame_height: -1"), "pilot.yaml:10:17: error: "
+         "question.frame_height: is -1; the minimum is 0"),
+        (("externl_url: https://a.org",), 'pilot.yaml:9:3: error: question.externl_url: unknown '
+         'field; did you mean "external_url"?'),
+    ],
+)
+def test_question_shape(tmp_path: Path, entries: tuple[str, ...], expected: str) -> None:
+    assert lines(load(tmp_path, question(*entries)), tmp_path) == [expected]
+
+
+def test_question_must_be_a_mapping(tmp_path: Path) -> None:
+    text = edit(edit(BASE, "  external_url", ""), "question", "question: https://a.org")
+    assert lines(load(tmp_path, text), tmp_path) == [
+        "pilot.yaml:8:11: error: question: expected a mapping (key: value lines), found the "
+        'text "https://a.org"'
+    ]
+
+
+# --- html_file -------------------------------------------------------------------------------
+
+
+def test_html_file_becomes_an_html_question(tmp_path: Path) -> None:
+    page = f"<!DOCTYPE html>\n<html><body><p>Hi<p>There<br>{FORM}</body></html>\n"
+    write(tmp_path, page, "page.html")
+    loaded = load(tmp_path, question("html_file: page.html", "frame_height: 450"))
+    assert lines(loaded, tmp_path) == []
+    assert loaded.studies[0].question == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<HTMLQuestion xmlns="{HTML_NS}">\n'
+        f"  <HTMLContent><![CDATA[{page}]]></HTMLContent>\n"
+        "  <FrameHeight>450</FrameHeight>\n"
+        "</HTMLQuestion>\n"
+    )
+
+
+def test_html_file_paths_are_relative_to_the_study_file(tmp_path: Path) -> None:
+    write(tmp_path / "pages", FORM, "page.html")
+    loaded = load(tmp_path, question("html_file: pages/page.html"))
+    assert lines(loaded, tmp_path) == []
+
+
+def test_missing_html_file(tmp_path: Path) -> None:
+    loaded = load(tmp_path, question("html_file: nope.html"))
+    assert lines(loaded, tmp_path) == [
+        "pilot.yaml:9:14: error: question.html_file: nope.html not found "
+        "(the path is relative to the study file)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (f"<div>\n  <span>{FORM}</div>\n", "page.html:2:3: error: question.html_file: <span> "
+         "is not closed before </div> on line 2"),
+        (f"{FORM}</section>", "page.html:1:64: error: question.html_file: </section> has no "
+         "matching <section>"),
+        (f"<main>\n{FORM}\n", "page.html:1:1: error: question.html_file: <main> is never "
+         "closed"),
+        (f"{FORM}<script>if (a ]]> b) {{}}</script>", "page.html:1:78: error: "
+         "question.html_file: contains ]]>, which would end the CDATA section MTurk reads the "
+         "page from; write it as ]]&gt; or split it"),
+        ("<form><textarea name=answer></textarea></form>", 'page.html:1:1: warning: '
+         'question.html_file: has no form field named "assignmentId" (nor a <crowd-form>); '
+         "MTurk refuses a submission without it, see the survey example"),
+    ],
+)
+def test_html_checks_point_into_the_html_file(tmp_path: Path, page: str, expected: str) -> None:
+    write(tmp_path, page, "page.html")
+    loaded = load(tmp_path, question("html_file: page.html"))
+    assert lines(loaded, tmp_path) == [expected]
+
+
+def test_crowd_form_carries_the_assignment_id_itself(tmp_path: Path) -> None:
+    write(tmp_path, "<crowd-form><crowd-input name=a></crowd-input></crowd-form>", "page.html")
+    assert lines(load(tmp_path, question("html_file: page.html")), tmp_path) == []
+
+
+def test_html_file_must_be_utf8(tmp_path: Path) -> None:
+    write(tmp_path, b"<p>caf\xe9</p>", "page.html")
+    assert lines(load(tmp_path, question("html_file: page.html")), tmp_path) == [
+        "pilot.yaml:9:14: error: question.html_file: page.html is not UTF-8 text; "
+        "save it as UTF-8"
+    ]
+
+
+def test_question_xml_over_64_kb_is_refused(tmp_path: Path) -> None:
+    page = FORM + "<p>" + "x" * 65_600 + "</p>"
+    write(tmp_path, page, "page.html")
+    wrapper = len('<?xml version="1.0" encoding="UTF-8"?>\n<HTMLQuestion xmlns=""></HTMLQuestion>'
+                  "\n  <HTMLContent><![CDATA[]]></HTMLContent>\n  <FrameHeight>0</FrameHeight>\n"
+                  "\n") + len(HTML_NS)
+    assert wrapper + len(page) == 65_914
+    assert lines(load(tmp_path, question("html_file: page.html")), tmp_path) == [
+        "pilot.yaml:9:3: error: question: the Question XML is 65,914 bytes; MTurk accepts at "
+        "most 65,535; move images, scripts and styles to files served over https"
+    ]
+
+
+# --- xml_file --------------------------------------------------------------------------------
+
+
+def test_xml_file_is_sent_as_it_is(tmp_path: Path) -> None:
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<ExternalQuestion xmlns="{EXTERNAL_NS}">\n'
+           "  <ExternalURL>https://a.netlify.app/?a=1&amp;b=2</ExternalURL>\n"
+           "  <FrameHeight>0</FrameHeight>\n</ExternalQuestion>\n")
+    write(tmp_path, xml, "q.xml")
+    loaded = load(tmp_path, question("xml_file: q.xml"))
+    assert lines(loaded, tmp_path) == []
+    assert loaded.studies[0].question == xml
+
+
+@pytest.mark.parametrize("version", ["2017-11-06", "2005-10-01"])
+def test_question_form_versions(tmp_path: Path, version: str) -> None:
+    ns = f"http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/{version}/QuestionForm.xsd"
+    write(tmp_path, f'<QuestionForm xmlns="{ns}"><Question/></QuestionForm>', "q.xml")
+    assert lines(load(tmp_path, question("xml_file: q.xml")), tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("xml", "expected"),
+    [
+        # The notebook's template, as people copy it.
+        ('<?xml version="1.0" encoding="UTF-8"?>\n<ExternalQuestion xmlns="">\n'
+         "  <ExternalURL>YOUR URL HERE</ExternalURL>\n</ExternalQuestion>\n",
+         f'q.xml:2:2: error: question.xml_file: <ExternalQuestion> needs xmlns="{EXTERNAL_NS}" '
+         "(found no namespace)"),
+        (f'<ExternalQuestion xmlns="{EXTERNAL_NS}">\n  <ExternalURL>http://a.org</ExternalURL>\n'
+         "  <FrameHeight>0</FrameHeight>\n</ExternalQuestion>",
+         'q.xml:1:2: error: question.xml_file: <ExternalURL> must be an https:// address '
+         '(found "http://a.org")'),
+        (f'<ExternalQuestion xmlns="{EXTERNAL_NS}"><ExternalURL>https://a.org</ExternalURL>'
+         "</ExternalQuestion>",
+         "q.xml:1:2: error: question.xml_file: <ExternalQuestion> needs a <FrameHeight> "
+         "(0 fits the worker's window)"),
+        (f'<HTMLQuestion xmlns="{HTML_NS}"><FrameHeight>0</FrameHeight></HTMLQuestion>',
+         "q.xml:1:2: error: question.xml_file: <HTMLQuestion> needs an <HTMLContent> element"),
+        (f'<HTMLQuestion xmlns="{EXTERNAL_NS}"/>',
+         f'q.xml:1:2: error: question.xml_file: <HTMLQuestion> needs xmlns="{HTML_NS}" '
+         f'(found "{EXTERNAL_NS}")'),
+        ("<Survey/>", "q.xml:1:2: error: question.xml_file: the root element is <Survey>; "
+         "MTurk accepts ExternalQuestion, HTMLQuestion or QuestionForm"),
+        ("<ExternalQuestion>\n  <ExternalURL>https://a.org?a=1&b=2</ExternalURL>\n",
+         "q.xml:2:35: error: question.xml_file: is not well-formed XML: not well-formed "
+         "(invalid token)"),
+    ],
+)
+def test_xml_file_checks(tmp_path: Path, xml: str, expected: str) -> None:
+    write(tmp_path, xml, "q.xml")
+    assert lines(load(tmp_path, question("xml_file: q.xml")), tmp_path) == [expected]
+
+
+def test_frame_height_does_not_apply_to_xml_file(tmp_path: Path) -> None:
+    ns = "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2017-11-06/QuestionForm.xsd"
+    write(tmp_path, f'<QuestionForm xmlns="{ns}"/>', "q.xml")
+    loaded = load(tmp_path, question("xml_file: q.xml", "frame_height: 400"))
+    assert lines(loaded, tmp_path) == [
+        "pilot.yaml:10:3: error: question.frame_height: an xml_file sets its own "
+        "<FrameHeight>; remove frame_height"
+    ]
