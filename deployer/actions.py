@@ -39,7 +39,8 @@ class NewHit:
     hit_type: HitType
     question: str
     max_assignments: int
-    expires_at: datetime  # apply sends LifetimeInSeconds = expires_at - now
+    expires_at: datetime  # as planned; a closes_at study sends LifetimeInSeconds = this - now
+    lifetime: int | None = None  # a lifetime study sends exactly this, however late apply runs
 
 
 @dataclass(frozen=True)

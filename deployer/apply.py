@@ -43,7 +43,7 @@ class Recorder:
     """The environment's record, saved atomically after every change (thread-safe)."""
 
     def __init__(self, path: Path, env: EnvLock) -> None:
-        self._path = path
+        self._writer = lockfile.LockWriter(path)
         self._env = env
         self._mutex = threading.Lock()
 
@@ -53,7 +53,7 @@ class Recorder:
 
     def put(self, hit: RecordedHit) -> None:
         with self._mutex:
-            self._env = lockfile.save_env(self._path, self._env.with_hit(hit))
+            self._env = self._writer.save(self._env.with_hit(hit))
 
     def mark(self, hit_id: str, **changes: Any) -> None:
         with self._mutex:
@@ -61,13 +61,13 @@ class Recorder:
             if not found:
                 raise DeployError(f"HIT {hit_id} is not in the lockfile; run `deploy plan` again")
             updated = self._env.with_hit(replace(found[0], **changes))
-            self._env = lockfile.save_env(self._path, updated)
+            self._env = self._writer.save(updated)
 
     def applied(self, study: str, config_hash: str) -> None:
         with self._mutex:
             if config_hash not in self._env.applied_hashes(study):
                 updated = self._env.with_applied(study, config_hash)
-                self._env = lockfile.save_env(self._path, updated)
+                self._env = self._writer.save(updated)
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,8 @@ def _fresh(ctx: Context, study: Study, slot: Slot, fresh: Fresh, want: HitType) 
     new = NewHit(slot.address, fresh.generation, token,
                  annotation(ctx.env_lock.lineage, slot.address, fresh.generation,
                             study.fingerprint),
-                 study.fingerprint, study.config_hash, want, study.question, size, expires)
+                 study.fingerprint, study.config_hash, want, study.question, size, expires,
+                 study.lifetime)
     if expires <= ctx.now:
         return fail(slot.address, f"{study.path} closes at {stamp(expires)}, which has passed, "
                     f"so {slot.address} cannot be created",

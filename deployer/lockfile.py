@@ -8,6 +8,7 @@ small. `sandbox` and `production` live in `deploy.lock` at the repository root (
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import getpass
 import json
@@ -103,9 +104,13 @@ def encode(lock: Lock) -> str:
 
 
 def _encode_hit(hit: RecordedHit) -> dict[str, Any]:
-    data: dict[str, Any] = codec.dump(hit)
-    del data[codec.KIND]
-    return {key: value for key, value in data.items() if value is not None}
+    # Direct rather than through codec.dump: apply writes the whole lockfile after every action.
+    data: dict[str, Any] = {}
+    for field in dataclasses.fields(hit):
+        value = getattr(hit, field.name)
+        if value is not None:
+            data[field.name] = value.isoformat() if isinstance(value, datetime) else value
+    return data
 
 
 def fresh_env(environment: str) -> EnvLock:
@@ -121,13 +126,43 @@ def ensure_env(lock: Lock, environment: str) -> Lock:
 
 def save_env(path: Path, env: EnvLock) -> EnvLock:
     """Write `env` into the lockfile (serial + 1), keeping the other environments; atomic."""
-    guard = workdir(path.parent if path.parent.name == WORKDIR else path.parent / WORKDIR)
-    with _exclusive(guard / f"{path.name}.writing"):
-        current = read(path)
-        saved = replace(env, serial=_serial(current, env) + 1)
-        lock = replace(current, environments={**current.environments, env.environment: saved})
-        _atomic_write(path, encode(lock))
-    return saved
+    return LockWriter(path).save(env)
+
+
+class LockWriter:
+    """Writes one environment's record into a lockfile, again and again.
+
+    Other environments in the same file are kept; the file is re-read only when someone else
+    changed it since our last write, so apply's write after every action stays cheap.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        parent = path.parent
+        self._guard = workdir(parent if parent.name == WORKDIR else parent / WORKDIR)
+        self._seen: tuple[tuple[int, int, int] | None, Lock] | None = None
+
+    def save(self, env: EnvLock) -> EnvLock:
+        with _exclusive(self._guard / f"{self.path.name}.writing"):
+            current = self._current()
+            saved = replace(env, serial=_serial(current, env) + 1)
+            lock = replace(current, environments={**current.environments, env.environment: saved})
+            _atomic_write(self.path, encode(lock))
+            self._seen = (_signature(self.path), lock)
+        return saved
+
+    def _current(self) -> Lock:
+        if self._seen is not None and self._seen[0] == _signature(self.path):
+            return self._seen[1]
+        return read(self.path)
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def _serial(current: Lock, env: EnvLock) -> int:

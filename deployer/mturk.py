@@ -149,7 +149,7 @@ class MTurk:
     # --- writes (each safe to repeat) ------------------------------------------------------
 
     def create_hit(self, hit: NewHit, now: datetime) -> ObservedHit:
-        lifetime = max(30, int((hit.expires_at - now).total_seconds()))
+        lifetime = hit.lifetime or max(30, round((hit.expires_at - now).total_seconds()))
         params = {
             **hit_type_params(hit.hit_type),
             "MaxAssignments": hit.max_assignments,

@@ -1,0 +1,106 @@
+"""Fixtures: a real EmulatorServer on a free port and an unmodified boto3 client talking to it."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config as BotoConfig
+
+from deployer.emulator import Config, Emulator, EmulatorServer, FaultConfig
+
+EXTERNAL_NS = (
+    "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2006-07-14/"
+    "ExternalQuestion.xsd"
+)
+EXTERNAL = (
+    f'<ExternalQuestion xmlns="{EXTERNAL_NS}"><ExternalURL>https://example.org/task?a=1&amp;b=2'
+    "</ExternalURL><FrameHeight>0</FrameHeight></ExternalQuestion>"
+)
+
+
+@pytest.fixture(scope="session")
+def boto_session() -> boto3.session.Session:
+    # One session: its loader caches the service model, which keeps client creation cheap.
+    return boto3.session.Session()
+
+
+def make_client(session: boto3.session.Session, url: str, attempts: int = 3) -> Any:
+    return session.client(
+        "mturk", region_name="us-east-1", endpoint_url=url, aws_access_key_id="x",
+        aws_secret_access_key="x",
+        config=BotoConfig(retries={"mode": "standard", "max_attempts": attempts}),
+    )
+
+
+class Env:
+    """One running emulator, its boto3 client and shortcuts used by many tests."""
+
+    def __init__(self, emu: Emulator, server: EmulatorServer, client: Any) -> None:
+        self.emu = emu
+        self.server = server
+        self.client = client
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def hit(self, **overrides: Any) -> dict[str, Any]:
+        args: dict[str, Any] = {
+            "Title": "Rate the clip", "Description": "Watch and rate", "Reward": "0.50",
+            "LifetimeInSeconds": 3600, "AssignmentDurationInSeconds": 600,
+            "MaxAssignments": 3, "Question": EXTERNAL,
+        }
+        args.update(overrides)
+        result: dict[str, Any] = self.client.create_hit(**args)["HIT"]
+        return result
+
+    def worker(self, **kwargs: Any) -> str:
+        worker_id: str = self.emu.workers.register(**kwargs)
+        return worker_id
+
+    def work(self, hit_id: str, answers: dict[str, str] | None = None) -> str:
+        """A fresh worker accepts and submits; returns the assignment id."""
+        assignment: str = self.emu.workers.accept(self.worker(), hit_id)
+        self.emu.workers.submit(assignment, answers or {"rating": "4"})
+        return assignment
+
+    def side(self, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data,
+                                         method="GET" if body is None else "POST")
+        try:
+            with urllib.request.urlopen(request) as reply:
+                return reply.status, _decode(reply.read(), reply.headers.get_content_type())
+        except urllib.error.HTTPError as error:
+            return error.code, _decode(error.read(), error.headers.get_content_type())
+
+
+def _decode(raw: bytes, content_type: str) -> Any:
+    return raw.decode() if content_type == "text/html" else json.loads(raw)
+
+
+def start(session: boto3.session.Session, config: Config | None = None,
+          faults: FaultConfig | None = None, attempts: int = 3) -> tuple[EmulatorServer, Env]:
+    emu = Emulator(config, faults=faults)
+    server = EmulatorServer(emu)
+    server.start()
+    return server, Env(emu, server, make_client(session, server.url, attempts))
+
+
+@pytest.fixture
+def env(boto_session: boto3.session.Session) -> Iterator[Env]:
+    server, environment = start(boto_session)
+    yield environment
+    server.stop()
+
+
+@pytest.fixture
+def prod(boto_session: boto3.session.Session) -> Iterator[Env]:
+    server, environment = start(boto_session, Config(personality="production", balance="5.00"))
+    yield environment
+    server.stop()

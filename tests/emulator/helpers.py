@@ -1,0 +1,40 @@
+"""Assertion helpers for the error shapes of reference §1.4."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+MS_SUFFIX = re.compile(r"\(\d{13}\)$")
+MS_S_SUFFIX = re.compile(r"\(\d{13} s\)$")
+
+
+def error_of(call: Callable[[], Any]) -> dict[str, Any]:
+    with pytest.raises(ClientError) as info:
+        call()
+    response: dict[str, Any] = info.value.response
+    return response
+
+
+def request_error(call: Callable[[], Any], turk_code: str | None) -> str:
+    """Asserts a RequestError with that TurkErrorCode (None: no code); returns the message."""
+    response = error_of(call)
+    assert response["Error"]["Code"] == "RequestError"
+    assert response.get("TurkErrorCode") == turk_code
+    message: str = response["Error"]["Message"]
+    assert MS_SUFFIX.search(message), message
+    return message
+
+
+def validation_error(call: Callable[[], Any], parameter: str) -> str:
+    response = error_of(call)
+    assert response["Error"]["Code"] == "ParameterValidationError"
+    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    message: str = response["Error"]["Message"]
+    assert f"is not valid for the parameter {parameter}." in message, message
+    assert MS_S_SUFFIX.search(message), message
+    return message

@@ -1,0 +1,72 @@
+"""`deploy emulator serve` as a real process: start, use with boto3, stop with a signal."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import boto3
+import pytest
+
+from .conftest import EXTERNAL, make_client
+
+
+def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "deployer", "emulator", "serve", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    match = re.match(r"MTurk emulator listening on (http://127\.0\.0\.1:\d+)$", first.strip())
+    assert match, first + (process.stderr.read() if process.stderr else "")
+    assert "--endpoint-url " + match.group(1) in process.stdout.readline()
+    return process, match.group(1)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_serve_until_signal_and_save_state(
+    tmp_path: Path, boto_session: boto3.session.Session, stop: signal.Signals
+) -> None:
+    state = tmp_path / "emulator.json"
+    process, url = _serve("--state", str(state), "--personality", "production",
+                          "--balance", "20")
+    try:
+        client = make_client(boto_session, url)
+        hit = client.create_hit(Title="t", Description="d", Reward="0.10",
+                                LifetimeInSeconds=600, AssignmentDurationInSeconds=60,
+                                Question=EXTERNAL)["HIT"]
+        assert client.get_account_balance()["AvailableBalance"] == "20.00"
+    finally:
+        process.send_signal(stop)
+        out, err = process.communicate(timeout=20)
+    assert process.returncode == 0, err
+    assert "stopped" in out
+    saved = json.loads(state.read_text())
+    assert hit["HITId"] in saved["state"]["hits"]
+    assert saved["config"]["personality"] == "production"
+
+
+def test_serve_flags_configure_faults(boto_session: boto3.session.Session) -> None:
+    process, url = _serve("--fault-rate", "1", "--fault-phase", "after", "--seed", "4",
+                          "--throttle-rate", "100", "--throttle-burst", "50")
+    try:
+        client = make_client(boto_session, url, attempts=0)
+        with pytest.raises(client.exceptions.ServiceFault):
+            client.get_account_balance()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
+    assert process.returncode == 0
+
+
+def test_bad_flags_are_one_clear_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "deployer", "emulator", "serve", "--fault-phase", "during"],
+        capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: emulator serve: fault_phase must be one of")
+    assert "Traceback" not in result.stderr
