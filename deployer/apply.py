@@ -40,34 +40,54 @@ WORKERS = 4  # independent actions run concurrently, gently enough for MTurk's r
 
 
 class Recorder:
-    """The environment's record, saved atomically after every change (thread-safe)."""
+    """The environment's record; each change is on disk before the call that made it returns.
+
+    Changes that arrive while a write is in progress go to disk together in the next write
+    (a group commit), so concurrent actions do not queue up one lockfile write each.
+    """
 
     def __init__(self, path: Path, env: EnvLock) -> None:
         self._writer = lockfile.LockWriter(path)
         self._env = env
-        self._mutex = threading.Lock()
+        self._changes = 0  # made in memory
+        self._saved = 0  # of those, on disk
+        self._memory = threading.Lock()
+        self._disk = threading.Lock()
 
     @property
     def env(self) -> EnvLock:
         return self._env
 
     def put(self, hit: RecordedHit) -> None:
-        with self._mutex:
-            self._env = self._writer.save(self._env.with_hit(hit))
+        self._commit(lambda env: env.with_hit(hit))
 
     def mark(self, hit_id: str, **changes: Any) -> None:
-        with self._mutex:
-            found = [h for h in self._env.hits if h.hit_id == hit_id]
+        def change(env: EnvLock) -> EnvLock:
+            found = [h for h in env.hits if h.hit_id == hit_id]
             if not found:
                 raise DeployError(f"HIT {hit_id} is not in the lockfile; run `deploy plan` again")
-            updated = self._env.with_hit(replace(found[0], **changes))
-            self._env = self._writer.save(updated)
+            return env.with_hit(replace(found[0], **changes))
+
+        self._commit(change)
 
     def applied(self, study: str, config_hash: str) -> None:
-        with self._mutex:
-            if config_hash not in self._env.applied_hashes(study):
-                updated = self._env.with_applied(study, config_hash)
-                self._env = self._writer.save(updated)
+        if config_hash not in self._env.applied_hashes(study):
+            self._commit(lambda env: env.with_applied(study, config_hash))
+
+    def _commit(self, change: Callable[[EnvLock], EnvLock]) -> None:
+        with self._memory:
+            self._env = change(self._env)
+            self._changes += 1
+            mine = self._changes
+        with self._disk:
+            if self._saved >= mine:
+                return  # another thread's write already carried this change
+            with self._memory:
+                env, upto = self._env, self._changes
+            saved = self._writer.save(env)
+            with self._memory:
+                self._env = replace(self._env, serial=saved.serial)
+                self._saved = upto
 
 
 @dataclass(frozen=True)
@@ -155,19 +175,10 @@ class _Steps:
                 self.report(f"{address}: {hit_id} no longer exists on MTurk; recorded as gone")
 
     def create(self, hit: NewHit) -> None:
-        intent = RecordedHit(
-            address=hit.address,
-            generation=hit.generation,
-            token=hit.token,
-            fingerprint=hit.fingerprint,
-            config_hash=hit.config_hash,
-            created_with=hit.max_assignments,
-            max_assignments=hit.max_assignments,
-            status="pending",
-        )
-        self.recorder.put(intent)
+        planned = intent(hit)
+        self.recorder.put(planned)
         seen = self.mturk.create_hit(hit, self.clock())
-        self.recorder.put(live(intent, seen))
+        self.recorder.put(live(planned, seen))
         url = self.mturk.connection.preview_url(seen.hit_group_id)
         size = hit.max_assignments
         self.report(f"{hit.address}: created {seen.hit_id} ({size} assignments) {url}")
@@ -189,6 +200,20 @@ class _Steps:
         self.mturk.expire(hit_id)
         self.recorder.mark(hit_id, status="expired", expires_at=self.clock())
         self.report(f"{address}: expired {hit_id}")
+
+
+def intent(hit: NewHit) -> RecordedHit:
+    """The record written before CreateHIT: address and token, outcome unknown."""
+    return RecordedHit(
+        address=hit.address,
+        generation=hit.generation,
+        token=hit.token,
+        fingerprint=hit.fingerprint,
+        config_hash=hit.config_hash,
+        created_with=hit.max_assignments,
+        max_assignments=hit.max_assignments,
+        status="pending",
+    )
 
 
 def live(intent: RecordedHit, seen: ObservedHit) -> RecordedHit:

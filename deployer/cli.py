@@ -333,6 +333,9 @@ def status_command(
     typer.echo(f"Studies in {env.upper()}:")
     for row in rows:
         typer.echo(row)
+    if env == "local" and endpoint_url is None:
+        typer.echo("\nLocal preview links open while `deploy emulator serve --port 8765 "
+                   "--state .deploy/emulator.json` runs.")
 
 
 def _status_rows(env_lock: EnvLock, mturk: MTurk) -> list[str]:

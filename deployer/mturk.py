@@ -41,11 +41,17 @@ REPEATED = {HIT_ALREADY_EXISTS, "AWS.MechanicalTurk.DuplicateRequest"}
 ALREADY_PROCESSED = re.compile(r"already (been )?processed")
 
 
+# The embedded emulator lives only as long as one command; its preview pages are served by
+# `deploy emulator serve --port 8765 --state .deploy/emulator.json`.
+LOCAL_PREVIEW = "http://127.0.0.1:8765"
+
+
 @dataclass(frozen=True)
 class Connection:
     environment: str
     endpoint_url: str
     profile: str | None = None
+    embedded: bool = False  # the in-process emulator of `--env local`
 
     @property
     def local(self) -> bool:
@@ -54,7 +60,8 @@ class Connection:
     def preview_url(self, group_id: str) -> str:
         if self.environment in PREVIEW:
             return PREVIEW[self.environment].format(group=group_id)
-        return f"{self.endpoint_url}/_emulator/preview?groupId={group_id}"
+        base = LOCAL_PREVIEW if self.embedded else self.endpoint_url
+        return f"{base}/_emulator/preview?groupId={group_id}"
 
 
 def connect(connection: Connection) -> MTurk:

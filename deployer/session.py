@@ -39,7 +39,7 @@ def open_environment(
         from deployer.emulator import embedded
 
         with embedded(lockfile.workdir(root / lockfile.WORKDIR) / EMULATOR_STATE) as url:
-            yield connect(Connection("local", url, profile))
+            yield connect(Connection("local", url, profile, embedded=True))
         return
     url = endpoint_url or ENDPOINTS.get(environment, "")
     if not url:

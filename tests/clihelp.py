@@ -60,7 +60,8 @@ def write_study(root: Path, name: str = "pilot", **fields: object) -> Path:
         "assignment_duration": "30m",
         "auto_approval_delay": "1d",
         "lifetime": "1d",
-        "question": "\n  external_url: https://example.org/task?study=pilot&arm=a\n  frame_height: 0",
+        "question": "\n  external_url: https://example.org/task?study=pilot&arm=a"
+                    "\n  frame_height: 0",
     }
     values.update(fields)
     body = "\n".join(f"{key}: {value}" for key, value in values.items() if value is not None)
