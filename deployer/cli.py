@@ -215,7 +215,11 @@ def plan_command(
     ),
     skip_sandbox_check: bool = SKIP_SANDBOX_OPTION,
 ) -> None:
-    """Show what would change on MTurk, and what it would cost."""
+    """Show what would change on MTurk, and what it would cost.
+
+    Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error,
+    2 changes planned (with --detailed-exitcode).
+    """
     from deployer import planfile
     from deployer.session import make_plan, open_environment
 
@@ -249,7 +253,11 @@ def apply_command(
     auto_approve: bool = typer.Option(False, "--auto-approve", help="Skip the confirmation."),
     skip_sandbox_check: bool = SKIP_SANDBOX_OPTION,
 ) -> None:
-    """Carry out the plan: create, extend and expire HITs, recording each in the lockfile."""
+    """Carry out the plan: create, extend and expire HITs, recording each in the lockfile.
+
+    Exit codes: 0 applied, nothing to do, or confirmation declined; 1 error or a failed action
+    (what succeeded is recorded: run apply again).
+    """
     from deployer import apply, lockfile, planfile
     from deployer.session import current_env, make_plan, open_environment, utc_now
 
