@@ -185,10 +185,12 @@ class _Steps:
 
     def extend(self, action: Extend) -> None:
         if action.add_assignments:
+            # Recorded first, like a create's intent: a kill right after MTurk added them must
+            # not leave the lockfile behind (the token makes the retry safe).
+            self.recorder.mark(action.hit_id, max_assignments=action.new_max_assignments)
             self.mturk.add_assignments(
                 action.hit_id, action.add_assignments, action.assignments_token
             )
-            self.recorder.mark(action.hit_id, max_assignments=action.new_max_assignments)
             self.report(f"{action.address}: +{action.add_assignments} assignments")
         if action.expires_at is not None:
             self.mturk.set_expiry(action.hit_id, action.expires_at)
@@ -197,8 +199,9 @@ class _Steps:
         self.recorder.mark(action.hit_id, config_hash=action.config_hash)
 
     def expire(self, address: str, hit_id: str) -> None:
-        self.mturk.expire(hit_id)
-        self.recorder.mark(hit_id, status="expired", expires_at=self.clock())
+        now = self.clock()
+        self.mturk.expire(hit_id, now)
+        self.recorder.mark(hit_id, status="expired", expires_at=now)
         self.report(f"{address}: expired {hit_id}")
 
 

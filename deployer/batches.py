@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import pairwise
 
-from deployer.actions import Adopt, Change, Forget, HitType, UpdateType
+from deployer.actions import Adopt, Change, Expire, Forget, HitType, UpdateType
 from deployer.cost import SMALL_BATCH
 from deployer.findings import (
     EXPIRY_TOLERANCE,
@@ -74,7 +74,13 @@ def consumed_before(ctx: Context, current: RecordedHit) -> int:
     """Assignments older generations used up: what each did not hand on to its successor."""
     older = [h for h in ctx.history(current.address) if h.generation < current.generation]
     chain = [*older, current]
-    return sum(max(0, a.max_assignments - b.created_with) for a, b in pairwise(chain))
+    return sum(max(0, offered(ctx, a) - b.created_with) for a, b in pairwise(chain))
+
+
+def offered(ctx: Context, record: RecordedHit) -> int:
+    """A HIT's MaxAssignments: MTurk's figure while it knows the HIT, else the lockfile's."""
+    seen = ctx.observe(record)
+    return seen.max_assignments if seen is not None else record.max_assignments
 
 
 def adopted(orphan: Orphan, token: str, config_hash: str) -> RecordedHit:
@@ -167,6 +173,10 @@ def live_slot(ctx: Context, study: Study, record: RecordedHit,
     plain = Slot(batch_number(address), address, count, hit.max_assignments,
                  outside=max(0, hit.max_assignments - record.max_assignments))
     if desired_expiry(study, hit.created_at) <= ctx.now:
+        if study.closes_at is not None and not hit.expired(ctx.now):
+            # closes_at was moved into the past: close the HIT now, as the study says.
+            found = found + act(Expire(address, hit.hit_id, record.generation,
+                                       f"closes_at in {study.path} has passed"))
         return plain, found  # the batch ran its course: nothing left to change
     want = hit_type(study, ctx.environment)
     changes = type_changes(want, hit)
@@ -175,24 +185,26 @@ def live_slot(ctx: Context, study: Study, record: RecordedHit,
         slot, more = replace_slot(ctx, study, record, hit, plain, changes, question)
         return slot, found + more
     if changes:
-        found = found + act(update_type(study, record, hit, want, changes))
+        found = found + act(update_type(ctx, study, record, hit, want, changes))
     slot, more = expiry_slot(ctx, study, record, hit, plain)
     return slot, found + more
 
 
 def max_drift(record: RecordedHit, hit: ObservedHit) -> Findings:
-    if hit.max_assignments == record.max_assignments:
+    # Fewer on MTurk than recorded is our own unfinished extension (recorded before the
+    # call); the plan extends it again with the same token. Only more is someone else's.
+    if hit.max_assignments <= record.max_assignments:
         return Findings()
     return drift(record.address, f"HIT {hit.hit_id} has MaxAssignments {hit.max_assignments} "
                  f"on MTurk; the lockfile records {record.max_assignments}")
 
 
-def update_type(study: Study, record: RecordedHit, hit: ObservedHit, want: HitType,
-                changes: tuple[Change, ...]) -> UpdateType:
+def update_type(ctx: Context, study: Study, record: RecordedHit, hit: ObservedHit,
+                want: HitType, changes: tuple[Change, ...]) -> UpdateType:
     fields = ", ".join(c.field for c in changes)
     return UpdateType(record.address, hit.hit_id, record.generation, want, study.config_hash,
                       changes, f"{fields} changed in {study.path}; nobody has accepted work yet",
-                      update_type_cost(hit, want))
+                      update_type_cost(hit, want, ctx.now))
 
 
 def replace_slot(ctx: Context, study: Study, record: RecordedHit, hit: ObservedHit, plain: Slot,

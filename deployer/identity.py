@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from deployer.actions import HitType
@@ -44,23 +45,36 @@ def assignments_token(
 def annotation(lineage: str, address: str, generation: int, fingerprint: str) -> str:
     """The RequesterAnnotation that lets the lock be rebuilt from MTurk.
 
-    It names the lockfile's lineage, so two projects sharing one requester account (or one
-    study name) never adopt each other's HITs.
+    It carries a mark of the lockfile's lineage, so two projects sharing one requester account
+    (or one study name) never adopt each other's HITs by accident.
     """
-    mark = _lineage_mark(lineage)
-    return f"{ANNOTATION_PREFIX}{mark}:{address}#{generation}:{fingerprint}"
+    return f"{ANNOTATION_PREFIX}{lineage_mark(lineage)}:{address}#{generation}:{fingerprint}"
 
 
-def _lineage_mark(lineage: str) -> str:
+def lineage_mark(lineage: str) -> str:
     return hashlib.sha256(lineage.encode("utf-8")).hexdigest()[:LINEAGE_MARK]
 
 
-def parse_annotation(text: str, lineage: str) -> tuple[str, int, str] | None:
-    """(address, generation, fingerprint) of one of this lineage's HITs, else None."""
+@dataclass(frozen=True)
+class Tag:
+    """A deploy annotation read back from a HIT."""
+
+    mark: str  # lineage_mark of the lockfile that created the HIT
+    address: str
+    generation: int
+    fingerprint: str
+
+    @property
+    def study(self) -> str:
+        return self.address.split("/", 1)[0]
+
+
+def parse_annotation(text: str) -> Tag | None:
+    """The deploy annotation in `text` (of any lockfile), or None for any other text."""
     match = _ANNOTATION.match(text or "")
-    if match is None or match["lineage"] != _lineage_mark(lineage):
+    if match is None:
         return None
-    return match["address"], int(match["generation"]), match["fingerprint"]
+    return Tag(match["lineage"], match["address"], int(match["generation"]), match["fingerprint"])
 
 
 def resolve(requirement: Requirement, environment: str) -> Requirement:

@@ -110,9 +110,12 @@ def materialise(ctx: Context, study: Study, slot: Slot) -> Findings:
         reasons.append(slot.expiry_reason)
     token = assignments_token(ctx.env_lock.lineage, ctx.environment, record.address,
                               record.generation, new_max) if slot.add else ""
+    # Reopening an expired HIT puts its unstarted assignments back on offer: they cost again.
+    reopened = hit.available if slot.expiry and hit.expired(ctx.now) else 0
+    spend = extend_cost(want, slot.add + reopened, new_max) if slot.add + reopened else ZERO
     return act(Extend(record.address, hit.hit_id, record.generation, slot.add, token, new_max,
                       slot.expiry, study.config_hash, tuple(changes), "; ".join(reasons),
-                      extend_cost(want, slot.add, new_max) if slot.add else ZERO))
+                      spend))
 
 
 def fresh_expiry(study: Study, now: datetime) -> datetime:

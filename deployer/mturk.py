@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -33,7 +33,7 @@ PREVIEW = {
 # The embedded emulator needs no AWS account: it accepts any signed request.
 LOCAL_CREDENTIALS = ("local", "local")
 PAGE = 100
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+MIN_LIFETIME = 30  # MTurk's smallest LifetimeInSeconds
 HIT_ID = re.compile(r"\b[0-9A-Z]{30}\b")
 HIT_ALREADY_EXISTS = "AWS.MechanicalTurk.HitAlreadyExists"
 HIT_DOES_NOT_EXIST = "AWS.MechanicalTurk.HITDoesNotExist"
@@ -87,6 +87,11 @@ def connect(connection: Connection) -> MTurk:
             f"AWS profile {connection.profile!r} not found; "
             "list yours with `aws configure list-profiles`"
         ) from None
+    except ValueError as error:  # botocore's "Invalid endpoint"
+        raise DeployError(
+            f"--endpoint-url {connection.endpoint_url!r} is not a URL ({error}); "
+            "write it like http://127.0.0.1:8765"
+        ) from None
     return MTurk(client, connection)
 
 
@@ -111,6 +116,11 @@ class MTurk:
             raise DeployError(
                 f"cannot reach MTurk at {self.connection.endpoint_url}; check the network "
                 "or --endpoint-url"
+            ) from None
+        except botocore.exceptions.BotoCoreError as error:  # timeouts, broken connections
+            raise DeployError(
+                f"MTurk call {operation} failed at {self.connection.endpoint_url}: {error}; "
+                "run the command again (every write is safe to repeat)"
             ) from None
         return response
 
@@ -156,7 +166,12 @@ class MTurk:
     # --- writes (each safe to repeat) ------------------------------------------------------
 
     def create_hit(self, hit: NewHit, now: datetime) -> ObservedHit:
-        lifetime = hit.lifetime or max(30, round((hit.expires_at - now).total_seconds()))
+        lifetime = hit.lifetime or round((hit.expires_at - now).total_seconds())
+        if lifetime < MIN_LIFETIME:
+            raise DeployError(
+                f"{hit.address} would close at {hit.expires_at:%Y-%m-%d %H:%M} UTC, less than "
+                f"{MIN_LIFETIME} s from now; move `closes_at` later and plan again"
+            )
         params = {
             **hit_type_params(hit.hit_type),
             "MaxAssignments": hit.max_assignments,
@@ -197,9 +212,13 @@ class MTurk:
             if not _already_done(error):
                 raise
 
-    def expire(self, hit_id: str) -> None:
-        """Expire now; in-flight assignments may still be submitted until their deadline."""
-        self.set_expiry(hit_id, EPOCH)
+    def expire(self, hit_id: str, now: datetime) -> None:
+        """Expire now; in-flight assignments may still be submitted until their deadline.
+
+        The time sent differs on every call: MTurk refuses a repeated (HITId, ExpireAt) as
+        "already processed", which would hide a second close after a reopen.
+        """
+        self.set_expiry(hit_id, now - timedelta(seconds=1))
 
     def update_type(self, hit_id: str, hit_type: HitType) -> str:
         type_id = str(self._call("create_hit_type", **hit_type_params(hit_type))["HITTypeId"])

@@ -36,6 +36,7 @@ from deployer.identity import (
 )
 from deployer.layout import grow, materialise
 from deployer.observed import Observed
+from deployer.orphans import find_orphans, strange
 from deployer.plan_cost import ZERO, balance_errors, budget_errors, saving_warnings, study_cost
 from deployer.records import EnvLock, Lock
 from deployer.retire import retire
@@ -62,6 +63,7 @@ KIND_ORDER = (Forget, Adopt, Expire, Replace, UpdateType, Extend, Create)
 class PlanOptions:
     only: frozenset[str] | None = None  # --study filter
     skip_sandbox_check: bool = False
+    adopt: str | None = None  # --adopt: another lockfile's lineage mark whose HITs to adopt
 
 
 def address_of(action: Action) -> str:
@@ -89,8 +91,8 @@ def plan(
     env_lock = lock.env(environment) or EnvLock(environment, lineage="")
     ctx = Context(environment, env_lock, observed, now)
     by_name = {s.name: s for s in studies}
-    orphans, found = find_orphans(env_lock, observed)
     recorded = {h.study for h in env_lock.hits}
+    orphans, found = find_orphans(env_lock, observed, set(by_name) | recorded, options.adopt)
     names = sorted(set(by_name) | recorded | {o.study for o in orphans.values()})
     found = found + unknown_names(options, names)
     considered: list[str] = []
@@ -134,41 +136,6 @@ def reconcile_open(ctx: Context, study: Study, orphans: dict[str, Orphan]) -> Fi
     parts.append(found)
     parts.extend(materialise(ctx, study, slot) for slot in grown)
     return total(parts)
-
-
-def find_orphans(env_lock: EnvLock, observed: Observed) -> tuple[dict[str, Orphan], Findings]:
-    """HITs with our annotation that the lock does not hold: adopt the newest per batch."""
-    known = {h.hit_id for h in env_lock.hits if h.hit_id}
-    current = env_lock.current()
-    candidates: list[Orphan] = []
-    for hit in observed.hits.values():
-        parsed = parse_annotation(hit.annotation, env_lock.lineage)
-        if parsed is not None and hit.hit_id not in known:
-            candidates.append(Orphan(parsed[0], parsed[1], parsed[2], hit))
-    candidates.sort(key=lambda o: (o.address, -o.generation, o.hit.hit_id))
-    chosen: dict[str, Orphan] = {}
-    found = Findings()
-    for orphan in candidates:
-        record = current.get(orphan.address)
-        newer = record is None or orphan.generation > record.generation or (
-            orphan.generation == record.generation and record.status == "pending")
-        if newer and orphan.address not in chosen:
-            chosen[orphan.address] = orphan
-        else:
-            found = found + warn(orphan.address, f"HIT {orphan.hit.hit_id} carries the "
-                                 f"annotation of {orphan.address} (generation "
-                                 f"{orphan.generation}) but another HIT holds that batch; "
-                                 "deploy leaves it alone", "expire it by hand if it is a "
-                                 "leftover duplicate")
-    return chosen, found
-
-
-def strange(orphan: Orphan) -> Findings:
-    # Never adopt or expire a HIT of a study this repository does not know: it may be another
-    # project's HIT on the same account.
-    return warn(orphan.address, f"HIT {orphan.hit.hit_id} carries a deploy annotation for "
-                f"study {orphan.study}, which is neither in studies/ nor in the lockfile; "
-                "deploy leaves it alone")
 
 
 def unknown_names(options: PlanOptions, names: list[str]) -> Findings:

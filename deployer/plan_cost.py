@@ -46,8 +46,14 @@ def open_cost(hit: ObservedHit) -> Decimal:
     return cost.assignments_cost(Decimal(hit.reward), hit.available, hit.max_assignments, masters)
 
 
-def update_type_cost(hit: ObservedHit, want: HitType) -> Decimal:
-    """A new type re-prices the assignments nobody took yet; the difference may be negative."""
+def update_type_cost(hit: ObservedHit, want: HitType, now: datetime) -> Decimal:
+    """A new type re-prices the assignments nobody took yet; the difference may be negative.
+
+    An expired HIT offers nothing, so its new type costs nothing until it is reopened (the
+    Extend that reopens it prices its assignments at the new type).
+    """
+    if hit.expired(now):
+        return ZERO
     masters = requires_masters(want.qualifications)
     new = cost.assignments_cost(Decimal(want.reward), hit.available, hit.max_assignments, masters)
     return new - open_cost(hit)

@@ -75,8 +75,7 @@ def make_plan(
 ) -> Planned:
     path, lock, env = current_env(root, environment)
     recorded = {hit.hit_id for hit in env.hits if hit.hit_id and hit.status != "gone"}
-    observed = mturk.observe(
-        recorded, lambda text: parse_annotation(text, env.lineage) is not None
-    )
+    # Every deploy HIT, this lockfile's or not: the planner adopts ours, flags the others.
+    observed = mturk.observe(recorded, lambda text: parse_annotation(text) is not None)
     result = plan(studies, lock, environment, observed, utc_now(), options)
     return Planned(plan=result, env=env, lock_path=path)

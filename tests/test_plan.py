@@ -30,6 +30,7 @@ from deployer.actions import (
     Replace,
     UpdateType,
 )
+from deployer.identity import Tag, lineage_mark
 from deployer.plan import (
     PlanOptions,
     address_of,
@@ -74,17 +75,18 @@ def test_tokens_are_deterministic_short_and_distinct() -> None:
 
 @pytest.mark.parametrize("text, parsed", [
     (annotation(LINEAGE, "emotion/b1", 2, "a60258338bf50918"),
-     ("emotion/b1", 2, "a60258338bf50918")),
-    (annotation(LINEAGE, "emotion/b12", 1, "ff"), ("emotion/b12", 1, "ff")),
-    (annotation("another-project", "emotion/b1", 1, "ff"), None),
+     (lineage_mark(LINEAGE), "emotion/b1", 2, "a60258338bf50918")),
+    (annotation(LINEAGE, "emotion/b12", 1, "ff"), (lineage_mark(LINEAGE), "emotion/b12", 1, "ff")),
+    (annotation("another-project", "emotion/b1", 1, "ff"),
+     (lineage_mark("another-project"), "emotion/b1", 1, "ff")),
     ("", None),
     ("someone else's note", None),
     ("deploy:emotion/b1#1:ff", None),
     (annotation(LINEAGE, "emotion/b1", 1, "ff").replace("b1#1", "b1#0"), None),
     (annotation(LINEAGE, "emotion/b1", 1, "ff").replace(":ff", ":XYZ"), None),
 ])
-def test_parse_annotation(text: str, parsed: tuple[str, int, str] | None) -> None:
-    assert parse_annotation(text, LINEAGE) == parsed
+def test_parse_annotation(text: str, parsed: tuple[str, str, int, str] | None) -> None:
+    assert parse_annotation(text) == (Tag(*parsed) if parsed else None)
 
 
 def test_annotation_fits_mturk_limit() -> None:
@@ -112,7 +114,8 @@ def test_new_study_creates_one_hit_with_token_annotation_and_expiry() -> None:
     assert create.hit.address == "emotion/b1" and create.hit.generation == 1
     assert create.hit.max_assignments == 9
     assert create.hit.token == request_token(LINEAGE, "local", "emotion/b1", 1, s.fingerprint)
-    assert parse_annotation(create.hit.annotation, LINEAGE) == ("emotion/b1", 1, s.fingerprint)
+    assert parse_annotation(create.hit.annotation) == Tag(
+        lineage_mark(LINEAGE), "emotion/b1", 1, s.fingerprint)
     assert create.hit.expires_at == NOW + timedelta(days=7)
     assert create.cost == Decimal("5.40")
 
@@ -598,3 +601,78 @@ def test_plan_is_deterministic_and_ordered() -> None:
 
 def test_ids_in_factories_are_stable() -> None:
     assert hit_id("emotion/b1") == hit_id("emotion/b1") != hit_id("emotion/b1", 2)
+
+
+# --- another lockfile's HITs, lost lockfiles ------------------------------------------------------
+
+
+def foreign(s: Study, lineage: str = "lost-lockfile", generation: int = 1) -> ObservedHit:
+    r = record(s, generation)
+    return replace(seen(s, r), hit_id=f"3FOREIGN{generation}".ljust(30, "X"),
+                   annotation=annotation(lineage, r.address, r.generation, r.fingerprint))
+
+
+def test_another_lockfiles_hits_with_no_record_here_are_an_error_not_a_duplicate() -> None:
+    s = study()
+    p = run([s], lock(), observed(foreign(s)))
+    (error,) = p.errors  # a plan with errors is never applied
+    mark = lineage_mark("lost-lockfile")
+    assert error.message == (f"MTurk has 1 HIT(s) of emotion made with another lockfile "
+                             f"(lineage mark {mark}), e.g. {foreign(s).hit_id}")
+    assert f"`deploy apply --adopt {mark}`" in error.hint
+
+
+def test_adopt_names_a_lost_lockfiles_hits_to_record_them() -> None:
+    s = study()
+    options = PlanOptions(adopt=lineage_mark("lost-lockfile"))
+    p = run([s], lock(), observed(foreign(s)), options=options)
+    assert summary(p) == [("Adopt", "emotion/b1")] and not p.errors
+
+
+def test_another_lockfiles_hits_beside_our_own_are_left_alone_with_a_warning() -> None:
+    s = study()
+    the_lock, seen_hits = deployed(s)
+    p = run([s], the_lock, observed(*seen_hits.hits.values(), foreign(s, generation=1)))
+    assert p.actions == () and not p.errors
+    assert any("made with another lockfile" in w.message for w in p.warnings)
+
+
+# --- fixes: closes_at in the past, reopening costs, unfinished extensions -----------------------
+
+
+def test_closes_at_moved_into_the_past_expires_the_open_hit() -> None:
+    s = study(lifetime=None, closes_at=NOW + 2 * DAY)
+    r = replace(record(s), expires_at=NOW + 2 * DAY)
+    p = run([replace(s, closes_at=NOW - DAY / 24)], lock(r), observed(seen(s, r)))
+    assert summary(p) == [("Expire", "emotion/b1")]
+    assert p.actions[0].reason == "closes_at in studies/emotion.yaml has passed"
+
+
+def test_reopening_an_expired_hit_costs_its_unstarted_assignments() -> None:
+    s = study(assignments=9)  # $0.50 reward, 9 assignments: $0.60 each with the fee
+    r = replace(record(s, size=9), status="expired", expires_at=NOW - DAY)
+    p = run([s], lock(r), observed(seen(s, r, submitted=3, expires_at=NOW - DAY)))
+    (extend,) = p.actions
+    assert isinstance(extend, Extend) and extend.expires_at is not None
+    assert extend.cost == Decimal("3.60")  # 6 unstarted x $0.60
+    assert p.costs[0].added == Decimal("3.60")
+
+
+def test_an_unfinished_extension_is_retried_with_the_same_token_and_no_drift_note() -> None:
+    s = study(assignments=8)
+    r = record(s, size=8)  # recorded before the call; MTurk still has 5
+    p = run([s], lock(r), observed(seen(s, r, size=5)))
+    (extend,) = p.actions
+    assert isinstance(extend, Extend)
+    assert (extend.add_assignments, extend.new_max_assignments) == (3, 8)
+    assert extend.assignments_token == assignments_token(LINEAGE, "local", "emotion/b1", 1, 8)
+    assert p.drift == ()
+
+
+def test_replacement_counts_an_old_generation_by_what_mturk_reports() -> None:
+    s = study(assignments=5)
+    old = replace(record(s, size=3), status="expired")  # the lock missed an extension to 5
+    new = record(s, generation=2, size=3)
+    p = run([s], lock(old, new),
+            observed(seen(s, old, size=5, submitted=2, expires_at=NOW - DAY), seen(s, new)))
+    assert p.actions == () and not p.errors
