@@ -31,7 +31,11 @@ WORKDIR = ".deploy"
 
 def workdir(path: Path) -> Path:
     """`.deploy/`, created with a .gitignore of its own so it never shows up in git."""
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise LockError(f"{path} is a file; deploy keeps its local state in that folder: "
+                        "move the file away") from None
     ignore = path / ".gitignore"
     if not ignore.exists():
         ignore.write_text("# deploy's local state: the emulator, the local lock, apply locks\n*\n")
@@ -52,6 +56,8 @@ def read(path: Path) -> Lock:
         return Lock()
     except OSError as error:
         raise LockError(f"{path}: cannot read the lockfile ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise LockError(f"{path}: the lockfile is not UTF-8 text; restore it from git") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -69,8 +75,11 @@ def _decode(path: Path, data: Any) -> Lock:
             f"{path}: lockfile version {found!r} is not supported (expected {LOCK_VERSION}); "
             "upgrade deploy or restore the file from git"
         )
+    found = data.get("environments", {})
+    if not isinstance(found, dict):
+        raise LockError(f"{path}: `environments` must be an object; restore the file from git")
     environments: dict[str, EnvLock] = {}
-    for name, env in dict(data.get("environments", {})).items():
+    for name, env in found.items():
         try:
             environments[name] = EnvLock(
                 environment=name,

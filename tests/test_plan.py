@@ -31,6 +31,7 @@ from deployer.actions import (
     UpdateType,
 )
 from deployer.identity import Tag, lineage_mark
+from deployer.observed import ObservedHit
 from deployer.plan import (
     PlanOptions,
     address_of,
@@ -41,7 +42,7 @@ from deployer.plan import (
     request_token,
 )
 from deployer.records import EnvLock
-from deployer.study import MASTERS, MASTERS_IDS, Requirement
+from deployer.study import MASTERS, MASTERS_IDS, Requirement, Study
 
 
 def summary(p: Plan) -> list[tuple[str, str]]:

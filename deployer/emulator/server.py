@@ -7,6 +7,7 @@ and any Host are accepted, as the reference recommends for a local stand-in.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import socket
 import threading
@@ -14,12 +15,13 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import parse_qs, urlsplit
 
 from deployer.emulator import persistence, routes
 from deployer.emulator.models import Emulator
 from deployer.emulator.responses import handle
+from deployer.errors import DeployError
 
 JSON_TYPE = "application/x-amz-json-1.1"
 
@@ -32,6 +34,7 @@ class EmulatorServer:
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._save_lock = threading.Lock()
+        self._owner: TextIO | None = None  # holds the state file against other emulators
 
     @property
     def url(self) -> str:
@@ -40,8 +43,10 @@ class EmulatorServer:
         return f"http://127.0.0.1:{self._httpd.server_address[1]}"
 
     def start(self) -> str:
-        if self.state_file is not None and self.state_file.exists():
-            persistence.load(self.emulator, self.state_file)
+        if self.state_file is not None:
+            self._owner = _own(self.state_file)
+            if self.state_file.exists():
+                persistence.load(self.emulator, self.state_file)
         httpd = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
         httpd.daemon_threads = True
         self._httpd = httpd
@@ -59,6 +64,9 @@ class EmulatorServer:
             self._thread.join()
         self._httpd = None
         self.save()
+        if self._owner is not None:
+            self._owner.close()  # releases the lock
+            self._owner = None
 
     def save(self) -> None:
         if self.state_file is not None:
@@ -72,6 +80,23 @@ class EmulatorServer:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.stop()
+
+
+def _own(state_file: Path) -> TextIO:
+    """Hold the state file for this emulator's lifetime: two emulators saving one file would
+    each overwrite the other's HITs."""
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    lock = state_file.with_name(state_file.name + ".lock")
+    handle = open(lock, "a+", encoding="utf-8")  # noqa: SIM115 - held until stop()
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise DeployError(
+            f"{state_file} is in use by another deploy command or `deploy emulator serve`; "
+            "wait for it to finish, or send this command to that emulator with --endpoint-url"
+        ) from None
+    return handle
 
 
 def _handler_for(server: EmulatorServer) -> type[BaseHTTPRequestHandler]:

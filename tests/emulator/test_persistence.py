@@ -58,7 +58,18 @@ def test_every_mutation_is_saved_before_the_reply(
         hit_id = env.hit()["HITId"]
         # The server has not been stopped: the file already holds the new HIT.
         assert hit_id in json.loads(state.read_text())["state"]["hits"]
-        assert [p.name for p in state.parent.iterdir()] == ["emulator.json"]  # no temp files
+        names = sorted(p.name for p in state.parent.iterdir())
+        assert names == ["emulator.json", "emulator.json.lock"]  # no temp files
+
+
+def test_one_state_file_serves_one_emulator_at_a_time(tmp_path: Path) -> None:
+    state = tmp_path / "emulator.json"
+    with EmulatorServer(Emulator(), state_file=state):
+        second = EmulatorServer(Emulator(), state_file=state)
+        with pytest.raises(DeployError, match="is in use by another deploy command"):
+            second.start()
+    with EmulatorServer(Emulator(), state_file=state):
+        pass  # released on stop
 
 
 def test_embedded_yields_a_url_and_persists(
