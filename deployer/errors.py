@@ -1,6 +1,6 @@
 """The single user-facing error channel.
 
-Every failure a user can cause or fix is a DeployError; cli.py catches it once and prints
+Every failure a user can cause or fix is a DeployError; the cli package catches it once and prints
 one clear line. Anything else is a bug and keeps its traceback.
 """
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -45,17 +45,20 @@ def studies_digest(studies: Sequence[Study]) -> str:
 
 
 def bind(
-    plan: Plan, env: EnvLock, studies: Sequence[Study], in_scope: Sequence[Study]
+    plan: Plan, env: EnvLock, studies: Sequence[Study], configs: Mapping[str, str]
 ) -> SavedPlan:
-    """Bind to every study file (any edit makes the plan stale) and record in-scope configs."""
-    configs = tuple(sorted((s.name, s.config_hash) for s in in_scope))
-    binding = Binding(plan.environment, env.lineage, env.serial, studies_digest(studies), configs)
+    """Bind to every study file (any edit makes the plan stale); keep what apply records."""
+    binding = Binding(plan.environment, env.lineage, env.serial, studies_digest(studies),
+                      tuple(sorted(configs.items())))
     return SavedPlan(binding=binding, plan=plan)
 
 
 def save(path: Path, saved: SavedPlan) -> None:
     data = {"format": FORMAT, "format_version": FORMAT_VERSION, **codec.dump(saved)}
-    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    try:
+        path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise DeployError(f"{path}: cannot save the plan ({error.strerror})") from None
 
 
 def load(path: Path) -> SavedPlan:

@@ -1,7 +1,7 @@
 """One command's view of an environment: its MTurk endpoint, its lock, and the plan.
 
 The imperative shell around the pure planner: it reads the lock, observes MTurk and calls
-plan(); cli.py prints what comes back.
+plan(); the cli package prints what comes back.
 """
 
 from __future__ import annotations
@@ -28,13 +28,26 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def check_environment(environment: str) -> None:
+    if environment not in ENVIRONMENTS:
+        raise DeployError(f"unknown environment {environment!r}: use local, sandbox or production")
+
+
+def applied_configs(studies: Sequence[Study], only: Sequence[str] | None) -> dict[str, str]:
+    """What an apply records as applied: the configurations of the open studies in scope.
+
+    A closed study creates nothing, so applying it proves nothing to production's sandbox check.
+    """
+    return {s.name: s.config_hash for s in studies
+            if s.state == "open" and (not only or s.name in only)}
+
+
 @contextlib.contextmanager
 def open_environment(
     root: Path, environment: str, endpoint_url: str | None, profile: str | None
 ) -> Iterator[MTurk]:
     """An MTurk client for the environment; `local` starts the bundled emulator in-process."""
-    if environment not in ENVIRONMENTS:
-        raise DeployError(f"unknown environment {environment!r}: use local, sandbox or production")
+    check_environment(environment)
     if environment == "local" and endpoint_url is None:
         from deployer.emulator import embedded
 

@@ -1,0 +1,72 @@
+"""`deploy emulator serve`: the bundled MTurk emulator in the foreground."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from deployer.cli.app import emulator_app
+from deployer.errors import DeployError
+
+
+@emulator_app.command("serve")
+def emulator_serve(
+    port: int = typer.Option(0, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
+    state: Path | None = typer.Option(
+        None, "--state", help="JSON file to load at start and save after every change."
+    ),
+    personality: str = typer.Option(
+        "sandbox", "--personality", help="sandbox (balance always $10,000) or production."
+    ),
+    balance: str = typer.Option("10000.00", "--balance", help="Production starting balance."),
+    throttle_rate: float | None = typer.Option(
+        None, "--throttle-rate", help="Throttle above R requests/s (ThrottlingException)."
+    ),
+    throttle_burst: int = typer.Option(10, "--throttle-burst", help="Token-bucket burst size."),
+    fault_rate: float = typer.Option(0.0, "--fault-rate", help="ServiceFault probability 0..1."),
+    fault_phase: str = typer.Option(
+        "before", "--fault-phase", help="before: nothing happens; after: done but reply lost."
+    ),
+    latency_ms: int = typer.Option(0, "--latency-ms", help="Added latency per MTurk request."),
+    settle_seconds: float = typer.Option(
+        0.0, "--settle-seconds", help="Seconds after CreateHIT during which changes fail."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Seed of the fault-injection randomness."),
+) -> None:
+    """Run the MTurk emulator in the foreground until Ctrl-C."""
+    import signal
+    import threading
+
+    from deployer.emulator import Config, Emulator, EmulatorServer, FaultConfig
+
+    try:
+        config = Config(personality=personality, balance=balance, settle_seconds=settle_seconds)
+        faults = FaultConfig(throttle_rate=throttle_rate, throttle_burst=throttle_burst,
+                             fault_rate=fault_rate, fault_phase=fault_phase,
+                             latency_ms=latency_ms, seed=seed)
+    except (ValueError, ArithmeticError) as error:
+        raise DeployError(f"emulator serve: {error}") from None
+    server = EmulatorServer(Emulator(config, faults=faults), port=port, state_file=state)
+    try:
+        url = server.start()
+    except OSError as error:
+        raise DeployError(f"cannot listen on 127.0.0.1:{port}: {error}") from None
+    if state is not None:
+        server.emulator.faults.configure(faults)  # flags win over the saved fault settings
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    typer.echo(f"MTurk emulator listening on {url}")
+    typer.echo(f"Point boto3 or deploy at it with --endpoint-url {url} "
+               "(region us-east-1, any access key). Ctrl-C stops it.")
+    sys.stdout.flush()
+    try:
+        while not stopping.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    typer.echo("MTurk emulator stopped" + (f"; state saved to {state}" if state else "."))
+

@@ -1,0 +1,239 @@
+"""`deploy plan`, `deploy apply` and `deploy status`: the reconciler's commands.
+
+Heavy imports (boto3 through the session) stay inside the functions, so `deploy validate`
+starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from deployer.cli.app import app
+from deployer.errors import DeployError, RefusedError
+
+if TYPE_CHECKING:
+    from deployer.actions import Plan
+    from deployer.apply import Outcome
+    from deployer.mturk import MTurk
+    from deployer.plan import PlanOptions
+    from deployer.records import EnvLock
+    from deployer.study import Study
+
+ENV_OPTION = typer.Option("local", "--env", help="local (bundled emulator), sandbox or production.")
+STUDY_OPTION = typer.Option(None, "--study", help="Only this study (repeatable).")
+ENDPOINT_OPTION = typer.Option(
+    None, "--endpoint-url", help="Send the environment's MTurk calls to this URL instead."
+)
+PROFILE_OPTION = typer.Option(None, "--profile", help="AWS profile for credentials.")
+SKIP_SANDBOX_OPTION = typer.Option(
+    False, "--skip-sandbox-check", help="Allow production configs never applied in sandbox."
+)
+ADOPT_OPTION = typer.Option(
+    None, "--adopt", metavar="MARK",
+    help="Record the HITs another lockfile (this lineage mark) made: after a lost lockfile.",
+)
+FORMATS = ("text", "markdown", "json")
+
+
+def _studies() -> tuple[Study, ...]:
+    from deployer.spec import DEFAULT_DIR, load_studies, require_valid
+
+    return require_valid(load_studies([DEFAULT_DIR]))
+
+
+def _options(only: list[str] | None, skip_sandbox_check: bool, adopt: str | None) -> PlanOptions:
+    from deployer.plan import PlanOptions
+
+    return PlanOptions(only=frozenset(only) if only else None,
+                       skip_sandbox_check=skip_sandbox_check, adopt=adopt)
+
+
+def _render(plan: Plan, fmt: str) -> str:
+    from deployer import render
+
+    if fmt == "markdown":
+        return render.render_markdown(plan)
+    if fmt == "json":
+        return render.render_json(plan)
+    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return render.render_text(plan, color=color)
+
+
+@app.command("plan")
+def plan_command(
+    env: str = ENV_OPTION,
+    study: list[str] | None = STUDY_OPTION,
+    endpoint_url: str | None = ENDPOINT_OPTION,
+    profile: str | None = PROFILE_OPTION,
+    fmt: str = typer.Option("text", "--format", help="text, markdown (PR comment) or json."),
+    out: Path | None = typer.Option(None, "--out", help="Save the plan for `deploy apply FILE`."),
+    detailed_exitcode: bool = typer.Option(
+        False, "--detailed-exitcode", help="Exit 0 when converged, 2 when changes are planned."
+    ),
+    skip_sandbox_check: bool = SKIP_SANDBOX_OPTION,
+    adopt: str | None = ADOPT_OPTION,
+) -> None:
+    """Show what would change on MTurk, and what it would cost.
+
+    Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error,
+    2 changes planned (with --detailed-exitcode).
+    """
+    from deployer import planfile
+    from deployer.session import applied_configs, check_environment, make_plan, open_environment
+
+    check_environment(env)
+    if fmt not in FORMATS:
+        raise DeployError(f"unknown --format {fmt!r}: use text, markdown or json")
+    studies = _studies()
+    with open_environment(Path.cwd(), env, endpoint_url, profile) as mturk:
+        planned = make_plan(Path.cwd(), env, mturk, studies,
+                            _options(study, skip_sandbox_check, adopt))
+    typer.echo(_render(planned.plan, fmt), nl=False)
+    if planned.plan.errors:
+        raise typer.Exit(1)
+    if out is not None:
+        configs = applied_configs(studies, study)
+        planfile.save(out, planfile.bind(planned.plan, planned.env, studies, configs))
+        if fmt == "text":
+            typer.echo(f"\nSaved the plan to {out}. Apply exactly it with: deploy apply {out}")
+    if detailed_exitcode and planned.plan.has_changes:
+        raise typer.Exit(2)
+
+
+@app.command("apply")
+def apply_command(
+    plan_file: Path | None = typer.Argument(None, help="A plan saved by `deploy plan --out`."),
+    env: str | None = typer.Option(
+        None, "--env", help="local (default), sandbox or production; a saved plan names its own."
+    ),
+    study: list[str] | None = STUDY_OPTION,
+    endpoint_url: str | None = ENDPOINT_OPTION,
+    profile: str | None = PROFILE_OPTION,
+    auto_approve: bool = typer.Option(False, "--auto-approve", help="Skip the confirmation."),
+    skip_sandbox_check: bool = SKIP_SANDBOX_OPTION,
+    adopt: str | None = ADOPT_OPTION,
+) -> None:
+    """Carry out the plan: create, extend and expire HITs, recording each in the lockfile.
+
+    Exit codes: 0 applied, nothing to do, or confirmation declined; 1 error or a failed action
+    (what succeeded is recorded: run apply again).
+    """
+    from deployer import apply, lockfile, planfile
+    from deployer.session import (
+        applied_configs,
+        check_environment,
+        current_env,
+        make_plan,
+        open_environment,
+        utc_now,
+    )
+
+    root = Path.cwd()
+    saved = planfile.load(plan_file) if plan_file else None
+    if saved is not None and (study or skip_sandbox_check or adopt):
+        raise DeployError("a saved plan is applied exactly as planned: --study, "
+                          "--skip-sandbox-check and --adopt belong to `deploy plan --out`")
+    environment = env or (saved.binding.environment if saved else "local")
+    check_environment(environment)
+    studies = _studies()
+    with lockfile.apply_lock(root, environment, "deploy apply"), \
+            open_environment(root, environment, endpoint_url, profile) as mturk:
+        if saved is None:
+            planned = make_plan(root, environment, mturk, studies,
+                                _options(study, skip_sandbox_check, adopt))
+            plan, env_lock, path = planned.plan, planned.env, planned.lock_path
+            configs = applied_configs(studies, study)
+        else:
+            path, _lock, env_lock = current_env(root, environment)
+            env_lock = planfile.check_fresh(saved, env_lock, studies)
+            plan, configs = saved.plan, dict(saved.binding.configs)
+        typer.echo(_render(plan, "text"), nl=False)
+        if plan.errors:
+            raise typer.Exit(1)
+        if plan.has_changes and not _confirmed(plan, auto_approve, saved is not None):
+            typer.echo("Apply cancelled.")
+            return
+        recorder = apply.Recorder(path, env_lock)
+        outcome = apply.execute(plan, mturk, recorder, configs, utc_now, typer.echo)
+    _summarise(plan, outcome)
+
+
+def _confirmed(plan: Plan, auto_approve: bool, saved: bool) -> bool:
+    production = plan.environment == "production"
+    if auto_approve or (saved and not production):
+        return True
+    if not sys.stdin.isatty():
+        raise RefusedError("refusing to apply without a terminal to confirm; "
+                           "pass --auto-approve (for CI) after reviewing the plan")
+    money = f"est. +${plan.added_cost:,.2f}"
+    if production:
+        balance = f", balance ${plan.balance:,.2f}" if plan.balance is not None else ""
+        typer.echo(f"\nThis spends REAL MONEY on PRODUCTION ({money}{balance}).")
+        answer: str = typer.prompt("Type 'production' to confirm", default="")
+        return answer == "production"
+    question = f"\nDo you want to perform these actions in {plan.environment.upper()} ({money})?"
+    typer.echo(question + " Only 'yes' will be accepted.")
+    answer = typer.prompt("Enter a value", default="")
+    return answer == "yes"
+
+
+def _summarise(plan: Plan, outcome: Outcome) -> None:
+    if outcome.ok:
+        if plan.has_changes:
+            typer.echo(f"\nApply complete! {outcome.done} actions done.")
+        return
+    typer.echo(f"\nApply failed: {outcome.done} of {len(plan.actions)} actions done; "
+               f"{len(outcome.failed)} batches stopped on an error:", err=True)
+    for address, error in outcome.failed:
+        typer.echo(f"  {address}: {error}", err=True)
+    typer.echo("Completed actions are recorded in the lockfile; fix the problem and run "
+               "`deploy apply` again: it carries on safely.", err=True)
+    raise typer.Exit(1)
+
+
+@app.command("status")
+def status_command(
+    env: str = ENV_OPTION,
+    endpoint_url: str | None = ENDPOINT_OPTION,
+    profile: str | None = PROFILE_OPTION,
+) -> None:
+    """Each study's HITs as MTurk reports them now, with worker preview links."""
+    from deployer.session import check_environment, current_env, open_environment
+
+    check_environment(env)
+    root = Path.cwd()
+    _path, _lock, env_lock = current_env(root, env)
+    if not any(h.hit_id for h in env_lock.hits):
+        typer.echo(f"No HITs recorded for {env.upper()}. Run `deploy apply --env {env}` first.")
+        return
+    with open_environment(root, env, endpoint_url, profile) as mturk:
+        rows = _status_rows(env_lock, mturk)
+    typer.echo(f"Studies in {env.upper()}:")
+    for row in rows:
+        typer.echo(row)
+    if env == "local" and endpoint_url is None:
+        typer.echo("\nLocal preview links open while `deploy emulator serve --port 8765 "
+                   "--state .deploy/emulator.json` runs.")
+
+
+def _status_rows(env_lock: EnvLock, mturk: MTurk) -> list[str]:
+    recorded = [h for h in env_lock.hits if h.hit_id]
+    observed = mturk.observe({h.hit_id for h in recorded if h.hit_id}, lambda _text: False)
+    rows = []
+    for hit in recorded:
+        seen = observed.hits.get(hit.hit_id or "")
+        if seen is None:
+            rows.append(f"  {hit.address:<16} {hit.hit_id}  gone (deleted or disposed by MTurk)")
+            continue
+        counts = f"{seen.available}/{seen.pending}/{seen.submitted}"
+        rows.append(
+            f"  {hit.address:<16} {seen.hit_id}  {seen.status:<12} available/pending/submitted "
+            f"{counts:<9} expires {seen.expires_at:%Y-%m-%d %H:%M} UTC  "
+            f"{mturk.connection.preview_url(seen.hit_group_id)}"
+        )
+    return rows
