@@ -34,6 +34,8 @@ PREVIEW = {
 LOCAL_CREDENTIALS = ("local", "local")
 PAGE = 100
 MIN_LIFETIME = 30  # MTurk's smallest LifetimeInSeconds
+EXPIRE_ATTEMPTS = 3
+CLOCK_SKEW = timedelta(minutes=1)  # between this machine and MTurk
 HIT_ID = re.compile(r"\b[0-9A-Z]{30}\b")
 HIT_ALREADY_EXISTS = "AWS.MechanicalTurk.HitAlreadyExists"
 HIT_DOES_NOT_EXIST = "AWS.MechanicalTurk.HITDoesNotExist"
@@ -215,10 +217,16 @@ class MTurk:
     def expire(self, hit_id: str, now: datetime) -> None:
         """Expire now; in-flight assignments may still be submitted until their deadline.
 
-        The time sent differs on every call: MTurk refuses a repeated (HITId, ExpireAt) as
-        "already processed", which would hide a second close after a reopen.
+        MTurk answers a repeated (HITId, ExpireAt) with "already processed". That is success
+        when our own first attempt went through, but not after a reopen within the same second:
+        so check, and try another past second.
         """
-        self.set_expiry(hit_id, now - timedelta(seconds=1))
+        for back in range(1, EXPIRE_ATTEMPTS + 1):
+            self.set_expiry(hit_id, now - timedelta(seconds=back))
+            seen = self.get_hit(hit_id)
+            if seen is None or seen.expires_at <= now + CLOCK_SKEW:
+                return
+        raise DeployError(f"MTurk did not expire HIT {hit_id}; run `deploy apply` again")
 
     def update_type(self, hit_id: str, hit_type: HitType) -> str:
         type_id = str(self._call("create_hit_type", **hit_type_params(hit_type))["HITTypeId"])
