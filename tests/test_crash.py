@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from clihelp import all_hits, write_study
 
-from deployer.identity import parse_annotation
+from deployer.identity import lineage_mark, parse_annotation
 
 STUDY = {"assignments": 45, "max_assignments_per_hit": 9}  # five HITs of 9
 GROWN = {"assignments": 63, "max_assignments_per_hit": 9, "lifetime": "2d"}  # +2 HITs, 5 extends
@@ -93,9 +93,9 @@ def assert_converged(project: Path, url: str, sizes: dict[str, int]) -> None:
     lock = json.loads((project / ".deploy" / "local.lock").read_text())["environments"]["local"]
     ours: dict[str, list[dict[str, Any]]] = {}
     for hit in all_hits(url):
-        parsed = parse_annotation(hit["RequesterAnnotation"], lock["lineage"])
-        if parsed is not None:
-            ours.setdefault(parsed[0], []).append(hit)
+        tag = parse_annotation(hit["RequesterAnnotation"])
+        if tag is not None and tag.mark == lineage_mark(lock["lineage"]):
+            ours.setdefault(tag.address, []).append(hit)
     assert {a: [h["MaxAssignments"] for h in hits] for a, hits in ours.items()} == {
         a: [size] for a, size in sizes.items()}, "a batch is missing or was created twice"
     recorded = {h["hit_id"]: h for h in lock["hits"]}
@@ -107,13 +107,19 @@ def assert_converged(project: Path, url: str, sizes: dict[str, int]) -> None:
 
 
 def project_at(root: Path, **fields: object) -> Path:
+    """A project whose one study has a name of its own: the tests share an emulator, and a
+    fresh lockfile rightly refuses to plan beside another lockfile's HITs of the same study."""
     (root / "studies").mkdir(parents=True)
-    write_study(root, "crash", **fields)
+    write_study(root, name(root), **fields)
     return root
 
 
-FIVE = {f"crash/b{n}": 9 for n in range(1, 6)}
-SEVEN = {f"crash/b{n}": 9 for n in range(1, 8)}
+def name(root: Path) -> str:
+    return root.name.lower()
+
+
+def batches(root: Path, count: int) -> dict[str, int]:
+    return {f"{name(root)}/b{n}": 9 for n in range(1, count + 1)}
 
 
 @pytest.mark.parametrize("kill_after", [0.3, 0.7, 0.9, 1.0, 1.1, 1.3, 1.8])
@@ -123,7 +129,7 @@ def test_killed_first_apply_converges_on_rerun(
     project = project_at(tmp_path, **STUDY)
     apply(project, slow_emulator.url, kill_after)
     apply(project, slow_emulator.url)
-    assert_converged(project, slow_emulator.url, FIVE)
+    assert_converged(project, slow_emulator.url, batches(project, 5))
 
 
 @pytest.mark.parametrize("kills", [(0.9, 1.0), (1.2, 0.8)])
@@ -134,7 +140,7 @@ def test_killed_twice_including_the_rerun_converges(
     for kill_after in kills:
         apply(project, slow_emulator.url, kill_after)
     apply(project, slow_emulator.url)
-    assert_converged(project, slow_emulator.url, FIVE)
+    assert_converged(project, slow_emulator.url, batches(project, 5))
 
 
 @pytest.mark.parametrize("kill_after", [0.9, 1.1, 1.4])
@@ -143,10 +149,10 @@ def test_killed_while_growing_and_extending_converges(
 ) -> None:
     project = project_at(tmp_path, **STUDY)
     apply(project, slow_emulator.url)
-    write_study(project, "crash", **GROWN)
+    write_study(project, name(project), **GROWN)
     apply(project, slow_emulator.url, kill_after)
     apply(project, slow_emulator.url)
-    assert_converged(project, slow_emulator.url, SEVEN)
+    assert_converged(project, slow_emulator.url, batches(project, 7))
 
 
 @pytest.mark.parametrize("kill_after", [None, 1.0])
@@ -157,6 +163,6 @@ def test_throttling_and_lost_replies_never_duplicate(
     if kill_after is not None:
         apply(project, faulty_emulator.url, kill_after)
     apply(project, faulty_emulator.url)
-    write_study(project, "crash", **GROWN)
+    write_study(project, name(project), **GROWN)
     apply(project, faulty_emulator.url)
-    assert_converged(project, faulty_emulator.url, SEVEN)
+    assert_converged(project, faulty_emulator.url, batches(project, 7))
