@@ -32,7 +32,7 @@ from deployer.errors import DeployError
 from deployer.mturk import MTurk
 from deployer.observed import ObservedHit
 from deployer.plan import address_of
-from deployer.records import EnvLock, RecordedHit
+from deployer.records import EnvLock, RecordedHit, adopted_record
 
 Clock = Callable[[], datetime]
 Report = Callable[[str], None]
@@ -168,7 +168,9 @@ class _Steps:
             case Expire(address=address, hit_id=hit_id):
                 self.expire(address, hit_id)
             case Adopt(address=address, observed=seen):
-                self.recorder.put(adopted(action, seen))
+                self.recorder.put(adopted_record(
+                    address, action.generation, action.token, action.fingerprint,
+                    action.config_hash, seen))
                 self.report(f"{address}: adopted {seen.hit_id} into the lockfile")
             case Forget(address=address, hit_id=hit_id):
                 self.recorder.mark(hit_id, status="gone")
@@ -229,18 +231,3 @@ def live(intent: RecordedHit, seen: ObservedHit) -> RecordedHit:
         created_at=seen.created_at,
         expires_at=seen.expires_at,
     )
-
-
-def adopted(action: Adopt, seen: ObservedHit) -> RecordedHit:
-    intent = RecordedHit(
-        address=action.address,
-        generation=action.generation,
-        token=action.token,
-        fingerprint=action.fingerprint,
-        config_hash=action.config_hash,
-        # A HIT with >= 10 now was created with >= 10: MTurk never lets one cross the line.
-        created_with=seen.max_assignments,
-        max_assignments=seen.max_assignments,
-        status="pending",
-    )
-    return live(intent, seen)

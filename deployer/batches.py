@@ -27,7 +27,7 @@ from deployer.findings import (
 from deployer.identity import desired_expiry, hit_type, request_token
 from deployer.observed import ObservedHit
 from deployer.plan_cost import update_type_cost
-from deployer.records import RecordedHit
+from deployer.records import RecordedHit, adopted_record
 from deployer.study import Study
 from deployer.typediff import type_changes
 
@@ -83,18 +83,6 @@ def offered(ctx: Context, record: RecordedHit) -> int:
     return seen.max_assignments if seen is not None else record.max_assignments
 
 
-def adopted(orphan: Orphan, token: str, config_hash: str) -> RecordedHit:
-    """The record an Adopt writes, so the rest of the plan can treat the HIT as recorded."""
-    hit = orphan.hit
-    return RecordedHit(
-        address=orphan.address, generation=orphan.generation, token=token,
-        fingerprint=orphan.fingerprint, config_hash=config_hash,
-        created_with=hit.max_assignments, max_assignments=hit.max_assignments, status="live",
-        hit_id=hit.hit_id, hit_type_id=hit.hit_type_id, hit_group_id=hit.hit_group_id,
-        created_at=hit.created_at, expires_at=hit.expires_at,
-    )
-
-
 def adopt(ctx: Context, study: Study | None, record: RecordedHit | None,
           orphan: Orphan) -> tuple[RecordedHit, Findings]:
     """Record a HIT that carries our annotation but is missing from the lock; never re-create."""
@@ -107,7 +95,9 @@ def adopt(ctx: Context, study: Study | None, record: RecordedHit | None,
                               orphan.generation, orphan.fingerprint)
         config_hash = study.config_hash if study else ""
         why = "it carries this batch's annotation but the lockfile does not record it"
-    new = adopted(orphan, token, config_hash)
+    # The record the Adopt will write, so the rest of the plan treats the HIT as recorded.
+    new = adopted_record(orphan.address, orphan.generation, token, orphan.fingerprint,
+                         config_hash, orphan.hit)
     action = Adopt(orphan.address, orphan.generation, token, orphan.fingerprint, config_hash,
                    orphan.hit, f"HIT {orphan.hit.hit_id} exists on MTurk: {why}")
     return new, act(action)

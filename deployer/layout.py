@@ -8,13 +8,18 @@ batch ever recorded: batch names are stable and never reused.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
 
 from deployer import cost
 from deployer.actions import Change, Create, Extend, HitType, NewHit, Replace
 from deployer.batches import Fresh, Slot
 from deployer.findings import Context, Findings, act, fail, stamp, warn
-from deployer.identity import annotation, assignments_token, hit_type, request_token
+from deployer.identity import (
+    annotation,
+    assignments_token,
+    desired_expiry,
+    hit_type,
+    request_token,
+)
 from deployer.plan_cost import ZERO, create_cost, extend_cost, replace_cost
 from deployer.study import Study
 
@@ -118,17 +123,11 @@ def materialise(ctx: Context, study: Study, slot: Slot) -> Findings:
                       spend))
 
 
-def fresh_expiry(study: Study, now: datetime) -> datetime:
-    if study.closes_at is not None:
-        return study.closes_at
-    return now + timedelta(seconds=study.lifetime or 0)
-
-
 def _fresh(ctx: Context, study: Study, slot: Slot, fresh: Fresh, want: HitType) -> Findings:
     size = slot.size + slot.add
     token = fresh.token or request_token(ctx.env_lock.lineage, ctx.environment, slot.address,
                                          fresh.generation, study.fingerprint)
-    expires = fresh_expiry(study, ctx.now)
+    expires = desired_expiry(study, ctx.now)
     new = NewHit(slot.address, fresh.generation, token,
                  annotation(ctx.env_lock.lineage, slot.address, fresh.generation,
                             study.fingerprint),

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
+from deployer.observed import ObservedHit
+
 LOCK_VERSION = 1
 
 HitStatus = Literal["pending", "live", "expired", "gone"]
@@ -41,6 +43,21 @@ class RecordedHit:
     @property
     def batch(self) -> str:
         return self.address.split("/", 1)[1]
+
+
+def adopted_record(
+    address: str, generation: int, token: str, fingerprint: str, config_hash: str,
+    hit: ObservedHit,
+) -> RecordedHit:
+    """The record of a HIT found on MTurk rather than created by this apply."""
+    return RecordedHit(
+        address=address, generation=generation, token=token, fingerprint=fingerprint,
+        config_hash=config_hash,
+        # A HIT with >= 10 now was created with >= 10: MTurk never lets one cross the line.
+        created_with=hit.max_assignments, max_assignments=hit.max_assignments, status="live",
+        hit_id=hit.hit_id, hit_type_id=hit.hit_type_id, hit_group_id=hit.hit_group_id,
+        created_at=hit.created_at, expires_at=hit.expires_at,
+    )
 
 
 @dataclass(frozen=True)
