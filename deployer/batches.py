@@ -135,12 +135,7 @@ def gone_slot(ctx: Context, study: Study, record: RecordedHit) -> tuple[Slot, Fi
     batch had time left, the whole batch is created again; a batch that ran its course stays
     done (counted as recorded) so that a study never re-runs because MTurk disposed old HITs.
     """
-    found = Findings()
-    if record.status != "gone":
-        found = drift(record.address, f"HIT {record.hit_id} has been deleted on MTurk "
-                      "(or disposed of after 120 days)") + act(Forget(
-            record.address, record.hit_id or "", record.generation,
-            f"MTurk no longer knows HIT {record.hit_id}"))
+    found = Findings() if record.status == "gone" else forget(record)
     size = record.max_assignments
     base = consumed_before(ctx, record)
     created = record.created_at or ctx.now
@@ -153,6 +148,14 @@ def gone_slot(ctx: Context, study: Study, record: RecordedHit) -> tuple[Slot, Fi
     slot = Slot(batch_number(record.address), record.address, base + size, size,
                 growable=True, fresh=fresh)
     return slot, found
+
+
+def forget(record: RecordedHit) -> Findings:
+    """A recorded HIT MTurk no longer knows: say so, and mark it gone."""
+    return drift(record.address, f"HIT {record.hit_id} has been deleted on MTurk (or disposed "
+                 "of after 120 days)") + act(Forget(record.address, record.hit_id or "",
+                                                   record.generation,
+                                                   f"MTurk no longer knows HIT {record.hit_id}"))
 
 
 def live_slot(ctx: Context, study: Study, record: RecordedHit,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from deployer.actions import Expire, Forget
-from deployer.batches import adopt
+from deployer.actions import Expire
+from deployer.batches import adopt, forget
 from deployer.findings import Context, Findings, Orphan, act, drift, total
 from deployer.records import RecordedHit
 from deployer.study import Study
@@ -32,10 +32,7 @@ def _retire_one(ctx: Context, record: RecordedHit, why: str) -> Findings:
         return Findings()
     hit = ctx.observe(record)
     if hit is None:
-        return drift(record.address, f"HIT {record.hit_id} has been deleted on MTurk (or "
-                     "disposed of after 120 days)") + act(Forget(
-            record.address, record.hit_id, record.generation,
-            f"MTurk no longer knows HIT {record.hit_id}"))
+        return forget(record)
     if hit.expired(ctx.now):
         return Findings()
     found = Findings()
