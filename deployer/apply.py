@@ -183,7 +183,8 @@ class _Steps:
         self.recorder.put(live(planned, seen))
         url = self.mturk.connection.preview_url(seen.hit_group_id)
         size = hit.max_assignments
-        self.report(f"{hit.address}: created {seen.hit_id} ({size} assignments) {url}")
+        noun = "assignment" if size == 1 else "assignments"
+        self.report(f"{hit.address}: created {seen.hit_id} ({size} {noun}) {url}")
 
     def extend(self, action: Extend) -> None:
         if action.add_assignments:

@@ -12,6 +12,7 @@ from deployer.records import EnvLock, RecordedHit
 # MTurk stores whole seconds and apply sends a lifetime rounded to seconds: expiries closer than
 # this are the same expiry, so a plan never proposes a pointless one-second extension.
 EXPIRY_TOLERANCE = timedelta(seconds=60)
+LONGEST_LIFETIME = timedelta(days=365)  # MTurk's largest LifetimeInSeconds
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from deployer import cost
 from deployer.actions import Change, Create, Extend, HitType, NewHit, Replace
 from deployer.batches import Fresh, Slot
-from deployer.findings import Context, Findings, act, fail, stamp, warn
+from deployer.findings import LONGEST_LIFETIME, Context, Findings, act, fail, stamp, warn
 from deployer.identity import (
     annotation,
     assignments_token,
@@ -137,6 +137,10 @@ def _fresh(ctx: Context, study: Study, slot: Slot, fresh: Fresh, want: HitType) 
         return fail(slot.address, f"{study.path} closes at {stamp(expires)}, which has passed, "
                     f"so {slot.address} cannot be created",
                     "move `closes_at` later, or set `state: closed`")
+    if expires - ctx.now > LONGEST_LIFETIME:
+        return fail(slot.address, f"{study.path} closes at {stamp(expires)}, more than 365 days "
+                    f"away: MTurk keeps a HIT open at most 365 days",
+                    "move `closes_at` earlier, or create the HITs later")
     reason = fresh.reason
     if slot.add and fresh.replaces is None and slot.count != size:
         reason += f"; with {plural(slot.add, 'more assignment')} wanted by {study.path}"

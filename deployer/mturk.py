@@ -41,6 +41,7 @@ HIT_ALREADY_EXISTS = "AWS.MechanicalTurk.HitAlreadyExists"
 HIT_DOES_NOT_EXIST = "AWS.MechanicalTurk.HITDoesNotExist"
 REPEATED = {HIT_ALREADY_EXISTS, "AWS.MechanicalTurk.DuplicateRequest"}
 ALREADY_PROCESSED = re.compile(r"already (been )?processed")
+SERVER_TIME = re.compile(r"\s*\(\d+( s)?\)\s*$")
 
 
 # The embedded emulator lives only as long as one command; its preview pages are served by
@@ -248,6 +249,7 @@ def _translate(operation: str, error: botocore.exceptions.ClientError) -> MTurkE
     code = str(response.get("Error", {}).get("Code", ""))
     turk_code = str(response.get("TurkErrorCode", ""))
     message = str(response.get("Error", {}).get("Message", "")) or str(error)
+    message = SERVER_TIME.sub("", message)  # MTurk's clock: "... (1624047673969 s)"
     return MTurkError(f"MTurk refused {operation}: {message}", code=code, turk_code=turk_code)
 
 

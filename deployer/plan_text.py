@@ -218,11 +218,21 @@ def _signed(c: StudyCost) -> str:
     return ("+" if c.added >= 0 else "") + money(c.added)
 
 
+def verdict(plan: Plan) -> tuple[str, str]:
+    """The first line of a plan with nothing to do: (headline, explanation)."""
+    env = plan.environment.upper()
+    if plan.costs:
+        return "No changes.", f"The studies match what is on MTurk in {env}."
+    if plan.environment == "production":
+        return "No changes:", f"no study is enabled for {env} (add `production: true` to one)."
+    return "No changes:", f"there is no study to deploy in {env} (add one: `deploy init NAME`)."
+
+
 def render_text(plan: Plan, color: bool, limit: int | None = None) -> str:
     """The whole plan; `limit` shows only the first actions (for size-capped comments)."""
     env = plan.environment.upper()
     if not plan.actions and not plan.errors:
-        lines = [paint(f"No changes. The studies match what is on MTurk in {env}.", "1;32", color)]
+        lines = [paint(" ".join(verdict(plan)), "1;32", color)]
         for section in (drift_section(plan, color),
                         notes("Warning:", plan.warnings, "33", color)):
             lines += ["", *section] if section else []

@@ -68,7 +68,8 @@ def load(path: Path) -> SavedPlan:
         raise DeployError(f"{path}: cannot read the saved plan ({error.strerror})") from None
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise DeployError(f"{path}: not a saved plan (invalid JSON); make one with "
-                          "`deploy plan --out FILE`") from None
+                          "`deploy plan --out FILE` (to apply one study: "
+                          "`deploy apply --study NAME`)") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise DeployError(f"{path}: not a saved plan; make one with `deploy plan --out FILE` "
                           "(`--format json` output is for reading, not for applying)")
@@ -90,7 +91,7 @@ def check_fresh(saved: SavedPlan, env: EnvLock, studies: Sequence[Study]) -> Env
     reasons = []
     if env.environment != binding.environment:
         reasons.append(f"it was made for {binding.environment.upper()}, "
-                       f"not {env.environment.upper()}")
+                       f"not {env.environment.upper()} (drop --env to apply it there)")
     elif env.lineage != binding.lineage:
         reasons.append(f"the lockfile's lineage changed ({binding.lineage} -> {env.lineage})")
     elif env.serial != binding.serial:

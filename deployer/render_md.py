@@ -5,7 +5,7 @@ from __future__ import annotations
 from deployer.actions import Note, Plan
 from deployer.plan import address_of
 from deployer.plan_cost import money
-from deployer.plan_text import SYMBOLS, render_text, spend_line, summarise
+from deployer.plan_text import SYMBOLS, render_text, spend_line, summarise, verdict
 
 COMMENT_LIMIT = 65_000  # GitHub refuses comments over 65,536 characters
 LIST_LIMIT = 50  # notes shown per list; the full plan has the rest
@@ -66,7 +66,8 @@ def _compose(plan: Plan, limit: int | None) -> str:
     env = plan.environment.upper()
     head = [f"### deploy plan for `{env}`", ""]
     if not plan.actions and not plan.errors:
-        head += [f"**No changes.** The studies match what is on MTurk in {env}.", ""]
+        headline, explanation = verdict(plan)
+        head += [f"**{headline}** {explanation}", ""]
     else:
         head += [f"**{summarise(plan.actions).line()}** {spend_line(plan)}", ""]
     if plan.errors:

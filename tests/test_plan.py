@@ -677,3 +677,10 @@ def test_replacement_counts_an_old_generation_by_what_mturk_reports() -> None:
     p = run([s], lock(old, new),
             observed(seen(s, old, size=5, submitted=2, expires_at=NOW - DAY), seen(s, new)))
     assert p.actions == () and not p.errors
+
+
+def test_closes_at_more_than_365_days_away_is_an_error_not_a_failed_create() -> None:
+    s = study(lifetime=None, closes_at=NOW + 400 * DAY)
+    p = run([s])
+    (error,) = p.errors
+    assert "more than 365 days away: MTurk keeps a HIT open at most 365 days" in error.message

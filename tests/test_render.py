@@ -225,3 +225,14 @@ def test_json_of_a_refused_plan_is_not_applyable() -> None:
     doc = json.loads(render_json(refused_plan()))
     assert doc["applyable"] is False
     assert [e["address"] for e in doc["errors"]] == ["emotion", "emotion", ""]
+
+
+def test_nothing_in_scope_says_why_instead_of_claiming_a_match() -> None:
+    from factories import lock, run, study
+
+    production = run([study()], lock(environment="production"), environment="production")
+    assert render_text(production, color=False).startswith(
+        "No changes: no study is enabled for PRODUCTION (add `production: true` to one).\n")
+    empty = run([], lock())
+    assert render_markdown(empty).startswith(
+        "### deploy plan for `LOCAL`\n\n**No changes:** there is no study to deploy in LOCAL")

@@ -18,8 +18,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,  # locals could hold credentials
+    rich_markup_mode=None,  # plain help: no type names that read like required values
 )
-emulator_app = typer.Typer(help="The bundled MTurk emulator (the `local` environment).")
+emulator_app = typer.Typer(
+    help="The bundled MTurk emulator (the `local` environment).", rich_markup_mode=None
+)
 app.add_typer(emulator_app, name="emulator")
 
 _debug = False

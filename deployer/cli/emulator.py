@@ -13,7 +13,9 @@ from deployer.errors import DeployError
 
 @emulator_app.command("serve")
 def emulator_serve(
-    port: int = typer.Option(0, "--port", help="Port on 127.0.0.1 (0 picks a free one)."),
+    port: int = typer.Option(
+        0, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one)."
+    ),
     state: Path | None = typer.Option(
         None, "--state", help="JSON file to load at start and save after every change."
     ),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -182,13 +183,21 @@ def _confirmed(plan: Plan, auto_approve: bool, saved: bool) -> bool:
     return answer == "yes"
 
 
+def _count(number: int, one: str, many: str = "") -> str:
+    return f"{number} {one if number == 1 else (many or one + 's')}"
+
+
 def _summarise(plan: Plan, outcome: Outcome) -> None:
     if outcome.ok:
         if plan.has_changes:
-            typer.echo(f"\nApply complete! {outcome.done} actions done.")
+            typer.echo(f"\nApply complete! {_count(outcome.done, 'action')} done.")
+            if plan.environment == "local":
+                typer.echo("Local preview links open while `deploy emulator serve --port 8765 "
+                           "--state .deploy/emulator.json` runs.")
         return
-    typer.echo(f"\nApply failed: {outcome.done} of {len(plan.actions)} actions done; "
-               f"{len(outcome.failed)} batches stopped on an error:", err=True)
+    typer.echo(f"\nApply failed: {outcome.done} of {_count(len(plan.actions), 'action')} done; "
+               f"{_count(len(outcome.failed), 'batch', 'batches')} stopped on an error:",
+               err=True)
     for address, error in outcome.failed:
         typer.echo(f"  {address}: {error}", err=True)
     typer.echo("Completed actions are recorded in the lockfile; fix the problem and run "
@@ -203,7 +212,7 @@ def status_command(
     profile: str | None = PROFILE_OPTION,
 ) -> None:
     """Each study's HITs as MTurk reports them now, with worker preview links."""
-    from deployer.session import check_environment, current_env, open_environment
+    from deployer.session import check_environment, current_env, open_environment, utc_now
 
     check_environment(env)
     root = Path.cwd()
@@ -212,7 +221,7 @@ def status_command(
         typer.echo(f"No HITs recorded for {env.upper()}. Run `deploy apply --env {env}` first.")
         return
     with open_environment(root, env, endpoint_url, profile) as mturk:
-        rows = _status_rows(env_lock, mturk)
+        rows = _status_rows(env_lock, mturk, utc_now())
     typer.echo(f"Studies in {env.upper()}:")
     for row in rows:
         typer.echo(row)
@@ -221,19 +230,22 @@ def status_command(
                    "--state .deploy/emulator.json` runs.")
 
 
-def _status_rows(env_lock: EnvLock, mturk: MTurk) -> list[str]:
+def _status_rows(env_lock: EnvLock, mturk: MTurk, now: datetime) -> list[str]:
     recorded = [h for h in env_lock.hits if h.hit_id]
     observed = mturk.observe({h.hit_id for h in recorded if h.hit_id}, lambda _text: False)
+    width = max(len(h.address) for h in recorded)
     rows = []
     for hit in recorded:
         seen = observed.hits.get(hit.hit_id or "")
         if seen is None:
-            rows.append(f"  {hit.address:<16} {hit.hit_id}  gone (deleted or disposed by MTurk)")
+            rows.append(f"  {hit.address:<{width}}  {hit.hit_id}  gone (deleted or disposed of "
+                        "by MTurk)")
             continue
         counts = f"{seen.available}/{seen.pending}/{seen.submitted}"
+        when = "expired" if seen.expired(now) else "expires"
         rows.append(
-            f"  {hit.address:<16} {seen.hit_id}  {seen.status:<12} available/pending/submitted "
-            f"{counts:<9} expires {seen.expires_at:%Y-%m-%d %H:%M} UTC  "
-            f"{mturk.connection.preview_url(seen.hit_group_id)}"
+            f"  {hit.address:<{width}}  {seen.hit_id}  {seen.status:<12} "
+            f"available/pending/submitted {counts:<9} {when} {seen.expires_at:%Y-%m-%d %H:%M} "
+            f"UTC  {mturk.connection.preview_url(seen.hit_group_id)}"
         )
     return rows
