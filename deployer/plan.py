@@ -113,7 +113,27 @@ def plan(
             found = found + retire(ctx, name, study, theirs)
         else:
             found = found + reconcile_open(ctx, study, theirs)
+    found = found + renames(env_lock, by_name, recorded, considered)
     return assemble(ctx, lock, by_name, considered, found, options)
+
+
+def renames(env_lock: EnvLock, studies: dict[str, Study], recorded: set[str],
+            considered: list[str]) -> Findings:
+    """A new study asking the same question as a removed one is most likely a renamed file."""
+    removed = {name for name in considered if name not in studies}
+    asked = {h.fingerprint: h.study for h in env_lock.hits
+             if h.study in removed and h.status == "live"}
+    found = Findings()
+    for name in considered:
+        study = studies.get(name)
+        if study is None or name in recorded or study.fingerprint not in asked:
+            continue
+        old = asked[study.fingerprint]
+        found = found + warn(name, f"{study.path} asks the same question as {old}, whose file "
+                             f"was removed: if you renamed it, this plan expires {old}'s HITs "
+                             "and pays for them again under the new name",
+                             f"rename the file back to {old}.yaml to keep its HITs")
+    return found
 
 
 def reconcile_open(ctx: Context, study: Study, orphans: dict[str, Orphan]) -> Findings:

@@ -684,3 +684,15 @@ def test_closes_at_more_than_365_days_away_is_an_error_not_a_failed_create() -> 
     p = run([s])
     (error,) = p.errors
     assert "more than 365 days away: MTurk keeps a HIT open at most 365 days" in error.message
+
+
+def test_a_renamed_study_file_is_called_out() -> None:
+    s = study()
+    the_lock, seen_hits = deployed(s)
+    renamed = replace(s, name="emotion-v2", path="studies/emotion-v2.yaml")
+    p = run([renamed], the_lock, seen_hits)
+    assert summary(p) == [("Expire", "emotion/b1"), ("Create", "emotion-v2/b1")]
+    (warning,) = [w for w in p.warnings if w.address == "emotion-v2"]
+    assert warning.message.startswith(
+        "studies/emotion-v2.yaml asks the same question as emotion, whose file was removed")
+    assert warning.hint == "rename the file back to emotion.yaml to keep its HITs"
