@@ -1,4 +1,4 @@
-"""ISO 3166-1 alpha-2 country codes, for the locale qualification."""
+"""ISO 3166-1 alpha-2 country codes and US subdivisions, for the locale qualification."""
 
 from __future__ import annotations
 
@@ -17,3 +17,18 @@ COUNTRIES = frozenset(_CODES.split())
 
 # Codes people reach for that ISO spells differently.
 COMMON_MISTAKES = {"UK": "GB", "EN": "GB", "EL": "GR"}
+
+# 3-letter codes people write for the 2-letter ones MTurk wants.
+ALPHA3 = {
+    "USA": "US", "GBR": "GB", "CAN": "CA", "AUS": "AU", "IND": "IN", "DEU": "DE", "FRA": "FR",
+    "NZL": "NZ", "IRL": "IE", "NLD": "NL", "ESP": "ES", "ITA": "IT", "BRA": "BR", "MEX": "MX",
+    "JPN": "JP", "CHN": "CN", "PHL": "PH", "ZAF": "ZA", "SWE": "SE", "CHE": "CH", "AUT": "AT",
+    "BEL": "BE", "DNK": "DK", "NOR": "NO", "FIN": "FI", "POL": "PL", "PRT": "PT", "SGP": "SG",
+}
+
+# ISO 3166-2:US: the states, DC and the outlying areas, as in US-WA.
+_US_CODES = """
+    AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH
+    NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR UM VI
+    """
+US_SUBDIVISIONS = frozenset(_US_CODES.split())

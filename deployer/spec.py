@@ -1,7 +1,7 @@
 """Load study files: YAML with positions, the schema, our own rules, then Study values.
 
 The public API used by the CLI and the planner:
-    load_studies(paths, strict=False) -> Loaded   (collects every problem, never raises)
+    load_studies(paths, strict=False, now=None) -> Loaded   (collects every problem, never raises)
     require_valid(loaded) -> tuple[Study, ...]    (raises ValidationError listing every error)
 No network and no boto3 here: `deploy validate` must stay fast and offline.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 from deployer.errors import ValidationError
@@ -37,6 +38,7 @@ class Loaded:
     studies: tuple[Study, ...]
     problems: tuple[Problem, ...]
     files: tuple[str, ...] = ()  # the study files checked, as shown
+    failed: tuple[str, ...] = ()  # the files (or named paths) with at least one error
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -52,24 +54,31 @@ def valid_name(name: str) -> bool:
     return bool(NAME_RULE.match(name))
 
 
-def load_studies(paths: Sequence[Path], strict: bool = False) -> Loaded:
+def load_studies(
+    paths: Sequence[Path], strict: bool = False, now: datetime | None = None
+) -> Loaded:
     """Read, check and build every study in `paths` (files, or directories of *.yaml/*.yml).
 
     With strict, warnings count as errors: they are reported as errors and their studies
-    are left out.
+    are left out. `now` (default: the current time) is when closes_at is measured from.
     """
+    moment = now or datetime.now(timezone.utc)
     files, problems = _discover(paths)
+    failed = [p.path for p in problems if p.severity == "error"]
     studies: list[Study] = []
     names: dict[str, str] = {}
     for file, shown in files:
-        study, found = _load_one(file, shown, names)
+        study, found = _load_one(file, shown, names, moment)
         if strict:
             found = [replace(p, severity="error") for p in found]
         problems.extend(found)
-        if study is not None and not any(p.severity == "error" for p in found):
+        if any(p.severity == "error" for p in found):
+            failed.append(shown)
+        elif study is not None:
             studies.append(study)
     ordered = sorted(problems, key=lambda p: p.sort_key)
-    return Loaded(tuple(studies), tuple(ordered), tuple(shown for _, shown in files))
+    return Loaded(tuple(studies), tuple(ordered), tuple(shown for _, shown in files),
+                  tuple(failed))
 
 
 def require_valid(loaded: Loaded) -> tuple[Study, ...]:
@@ -110,13 +119,22 @@ def _expand(path: Path) -> tuple[list[Path], Problem | None]:
             )
         return found, None
     if not path.exists():
+        if path == DEFAULT_DIR:  # nothing named: deploy probably runs in the wrong folder
+            return [], file_problem(
+                str(path), f"no {DEFAULT_DIR}/ folder in {Path.cwd()}; run deploy from your "
+                "project's root folder (or deploy init NAME to start one)"
+            )
         return [], file_problem(
             str(path), "no such file or directory; create a study with `deploy init NAME`"
         )
+    if path.suffix not in SUFFIXES:
+        return [], file_problem(str(path), "not a study file (.yaml or .yml)")
     return [path], None
 
 
-def _load_one(file: Path, shown: str, names: dict[str, str]) -> tuple[Study | None, list[Problem]]:
+def _load_one(
+    file: Path, shown: str, names: dict[str, str], now: datetime
+) -> tuple[Study | None, list[Problem]]:
     problems = _name_problems(file.stem, shown, names)
     raw = read_file(file, shown)
     if isinstance(raw, Problem):
@@ -124,7 +142,7 @@ def _load_one(file: Path, shown: str, names: dict[str, str]) -> tuple[Study | No
     document = decode_document(raw, shown)
     if isinstance(document, Problem):
         return None, [*problems, document]
-    study, found = build_study(document, file, file.stem, raw)
+    study, found = build_study(document, file, file.stem, raw, now)
     return (study if not problems else None), [*problems, *found]
 
 

@@ -1,11 +1,12 @@
 """Check that an HTMLQuestion page is well-formed enough for MTurk's HTML5 parser.
 
-MTurk rejects malformed pages only when the HIT is created; unbalanced tags are the usual
-cause, so they are found here with their line and column.
+MTurk rejects malformed pages only when the HIT is created; a missing doctype and unbalanced
+tags are the usual causes, so they are found here with their line and column.
 """
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from deployer.problems import Problem
@@ -20,17 +21,30 @@ _OPTIONAL_END_TAGS = (
     "rb rt rtc rp"
 )
 _OPTIONAL_END = frozenset(_OPTIONAL_END_TAGS.split())
+# What may come before the doctype: white space and comments.
+_DOCTYPE = re.compile(r"^(?:\s|<!--.*?-->)*<!doctype\s+html\s*>", re.IGNORECASE | re.DOTALL)
+Pos = tuple[int, int]
 
 
-def check_html(text: str, shown: str) -> list[Problem]:
-    """Errors for unbalanced tags; a warning when nothing can carry the assignmentId."""
-    checker = _Checker(shown)
+def check_html(
+    text: str, shown: str, field: str = FIELD, origin: Pos = (1, 1)
+) -> list[Problem]:
+    """Errors for an empty page, a missing doctype and unbalanced tags; a warning when
+    nothing can carry the assignmentId. `origin` is where the page starts in the file
+    `shown` (not line 1 for the HTMLContent of a Question XML file)."""
+    if not text.strip():
+        return [Problem(shown, *origin, "error", field,
+                        "the page is empty; write the HTML page workers should see, "
+                        "starting with <!DOCTYPE html>")]
+    checker = _Checker(shown, field, origin)
+    if not _DOCTYPE.match(text):
+        checker.report(1, 1, "the page must start with <!DOCTYPE html>")
     checker.feed(text)
     checker.close()
     problems = checker.problems
     if not checker.submits:
         problems.append(Problem(
-            shown, 1, 1, "warning", FIELD,
+            shown, *origin, "warning", field,
             'has no form field named "assignmentId" (nor a <crowd-form>); MTurk refuses a '
             "submission without it, see the survey example",
         ))
@@ -38,9 +52,11 @@ def check_html(text: str, shown: str) -> list[Problem]:
 
 
 class _Checker(HTMLParser):
-    def __init__(self, shown: str) -> None:
+    def __init__(self, shown: str, field: str, origin: Pos) -> None:
         super().__init__(convert_charrefs=True)
         self.shown = shown
+        self.field = field
+        self.origin = origin
         self.open: list[tuple[str, int, int]] = []  # tag, line, column
         self.problems: list[Problem] = []
         self.submits = False
@@ -59,26 +75,29 @@ class _Checker(HTMLParser):
             return
         line, offset = self.getpos()
         if tag not in (name for name, _, _ in self.open):
-            self._error(line, offset + 1, f"</{tag}> has no matching <{tag}>")
+            self.report(line, offset + 1, f"</{tag}> has no matching <{tag}>")
             return
         while self.open:
             name, opened, column = self.open.pop()
             if name == tag:
                 return
             if name not in _OPTIONAL_END:
-                self._error(opened, column, f"<{name}> is not closed before </{tag}> "
+                self.report(opened, column, f"<{name}> is not closed before </{tag}> "
                             f"on line {line}")
 
     def close(self) -> None:
         super().close()
         for name, line, column in self.open:
             if name not in _OPTIONAL_END:
-                self._error(line, column, f"<{name}> is never closed")
+                self.report(line, column, f"<{name}> is never closed")
         self.open = []
 
     def _note_submit(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "crowd-form" or ("name", "assignmentId") in attrs:
             self.submits = True
 
-    def _error(self, line: int, column: int, message: str) -> None:
-        self.problems.append(Problem(self.shown, line, column, "error", FIELD, message))
+    def report(self, line: int, column: int, message: str) -> None:
+        """A problem at a line and column of the page, placed in its file."""
+        first, offset = self.origin
+        where = (first + line - 1, column + offset - 1 if line == 1 else column)
+        self.problems.append(Problem(self.shown, *where, "error", self.field, message))

@@ -6,9 +6,10 @@ integer or locale values. The mapping lives here, with the rules the schema cann
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from deployer.countries import COMMON_MISTAKES, COUNTRIES
+from deployer.countries import COMMON_MISTAKES, COUNTRIES, US_SUBDIVISIONS
 from deployer.problems import Problem
 from deployer.spec_yaml import Document
 from deployer.study import (
@@ -45,6 +46,7 @@ ACTIONS = {
     "preview_and_accept": "PreviewAndAccept",
     "discover_preview_and_accept": "DiscoverPreviewAndAccept",
 }
+_CODE = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{2})?$")  # the schema's pattern for a locale code
 _SYSTEM_FORMS = {
     LOCALE_TYPE: "locale",
     PERCENT_APPROVED_TYPE: "percent_approved",
@@ -57,11 +59,13 @@ def requirements(
     doc: Document, skip: set[int]
 ) -> tuple[tuple[Requirement, ...], list[Problem]]:
     """The requirements of the schema-valid `qualifications` entries (all but those in
-    `skip`), and any rule they break."""
+    `skip`), and any rule they break. The skipped entries' well-formed country codes are
+    still checked, so one bad code does not hide another in the same list."""
     found: list[Requirement] = []
     problems: list[Problem] = []
     for index, item in enumerate(doc.data.get("qualifications", [])):
         if index in skip:
+            problems.extend(_broken_locale_codes(doc, index, item))
             continue
         requirement, wrong = _requirement(doc, index, item)
         found.append(requirement)
@@ -95,17 +99,42 @@ def _locale(
     doc: Document, index: int, condition: dict[str, list[str]], guarded: str
 ) -> tuple[Requirement, list[Problem]]:
     [(how, codes)] = condition.items()
-    problems = [
-        doc.problem(("qualifications", index, "locale", how, position), message)
-        for position, code in enumerate(codes)
-        if (message := _country_problem(code.split("-")[0]))
-    ]
+    problems = _code_problems(doc, index, how, codes)
     locales = tuple(
         Locale(*code.split("-", 1)) if "-" in code else Locale(code) for code in codes
     )
     comparator = "In" if how == "in" else "NotIn"
     return Requirement(LOCALE_TYPE, comparator, locale_values=locales,
                        actions_guarded=guarded), problems
+
+
+def _broken_locale_codes(doc: Document, index: int, item: Any) -> list[Problem]:
+    condition = item.get("locale") if isinstance(item, dict) else None
+    if not isinstance(condition, dict):
+        return []
+    problems: list[Problem] = []
+    for how, codes in condition.items():
+        if how in ("in", "not_in") and isinstance(codes, list):
+            problems.extend(_code_problems(doc, index, how, codes))
+    return problems
+
+
+def _code_problems(doc: Document, index: int, how: str, codes: list[Any]) -> list[Problem]:
+    """Problems with the codes that have the schema's shape (the schema reports the rest)."""
+    return [
+        doc.problem(("qualifications", index, "locale", how, position), message)
+        for position, code in enumerate(codes)
+        if isinstance(code, str) and _CODE.match(code) and (message := _code_problem(code))
+    ]
+
+
+def _code_problem(code: str) -> str:
+    country, _, part = code.partition("-")
+    if country not in COUNTRIES or not part:
+        return _country_problem(country)
+    if country == "US" and part not in US_SUBDIVISIONS:
+        return f"{code} is not a US state or subdivision code (like US-WA, US-NY)"
+    return ""
 
 
 def _country_problem(country: str) -> str:

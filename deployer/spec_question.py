@@ -26,6 +26,7 @@ NAMESPACES = {
     "QuestionForm": (_BASE + "2017-11-06/QuestionForm.xsd", _BASE + "2005-10-01/QuestionForm.xsd"),
 }
 MAX_QUESTION_BYTES = 65_535
+XML_FIELD = "question.xml_file"
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
@@ -109,10 +110,34 @@ def _from_xml(
     except ET.ParseError as error:
         line, column = error.position
         message = str(error).split(":")[0]
-        return None, [Problem(shown, line, column + 1, "error", "question.xml_file",
+        if _bare_ampersand(text, line, column):
+            message += "; write & as &amp;"
+        return None, [Problem(shown, line, column + 1, "error", XML_FIELD,
                               f"is not well-formed XML: {message}")]
     problems = _check_root(root, text, shown)
+    if not problems and root.tag.endswith("}HTMLQuestion"):
+        problems = _check_html_content(root, text, shown)
     return Rendered(text, (raw,)), problems
+
+
+def _bare_ampersand(text: str, line: int, column: int) -> bool:
+    """Whether XML stopped at an & that starts no entity, as in an unescaped URL."""
+    lines = text.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    amp = source.rfind("&", 0, column + 1)
+    return amp >= 0 and ";" not in source[amp:column + 1]
+
+
+def _check_html_content(root: ET.Element, text: str, shown: str) -> list[Problem]:
+    """The page inside <HTMLContent> gets the same checks as an html_file."""
+    namespace = root.tag[1:].partition("}")[0]
+    content = root.findtext(f"{{{namespace}}}HTMLContent") or ""
+    start = text.find("<HTMLContent")
+    cdata = text.find("<![CDATA[", start)
+    tag_end = text.find(">", start) + 1
+    at = cdata + len("<![CDATA[") if cdata >= 0 and not text[tag_end:cdata].strip() \
+        else tag_end
+    return check_html(content, shown, XML_FIELD, locate(text, at))
 
 
 def _check_root(root: ET.Element, text: str, shown: str) -> list[Problem]:
@@ -121,7 +146,7 @@ def _check_root(root: ET.Element, text: str, shown: str) -> list[Problem]:
     line, column = locate(text, max(0, text.find(local)))
 
     def problem(message: str) -> list[Problem]:
-        return [Problem(shown, line, column, "error", "question.xml_file", message)]
+        return [Problem(shown, line, column, "error", XML_FIELD, message)]
 
     if local not in NAMESPACES:
         return problem(f"the root element is <{local}>; MTurk accepts ExternalQuestion, "
@@ -130,9 +155,15 @@ def _check_root(root: ET.Element, text: str, shown: str) -> list[Problem]:
         found = f'"{namespace}"' if namespace else "no namespace"
         return problem(f'<{local}> needs xmlns="{NAMESPACES[local][0]}" (found {found})')
     if local == "QuestionForm":
+        if root.find(f"{{{namespace}}}Question") is None:
+            return problem("<QuestionForm> needs at least one <Question>")
         return []
-    if root.find(f"{{{namespace}}}FrameHeight") is None:
+    height = root.findtext(f"{{{namespace}}}FrameHeight")
+    if height is None:
         return problem(f"<{local}> needs a <FrameHeight> (0 fits the worker's window)")
+    if not height.strip().isdigit():
+        return problem(f'<FrameHeight> must be a whole number of pixels, like 0 or 800 '
+                       f'(found "{height.strip()}")')
     if local == "ExternalQuestion":
         url = (root.findtext(f"{{{namespace}}}ExternalURL") or "").strip()
         if not url.startswith("https://"):

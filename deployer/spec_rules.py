@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime, timezone
-from decimal import Decimal
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from deployer import cost
 from deployer.problems import Problem
+from deployer.spec_money import check_money, usd
 from deployer.spec_quals import requirements
 from deployer.spec_question import Rendered, render_question
 from deployer.spec_schema import schema_problems
+from deployer.spec_values import PLACEHOLDER_HINTS, PLACEHOLDERS, UNITS, closes_at_problem
 from deployer.spec_yaml import Document
 from deployer.study import Requirement, Study
 
-UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
 DAY = 86_400
 LIMITS = {  # seconds, as MTurk enforces them (reference §4.1)
     "assignment_duration": (30, 365 * DAY),
@@ -32,18 +32,27 @@ DEFAULT_AUTO_APPROVAL = "3d"
 MAX_KEYWORDS = 1000
 
 
+# Lists whose entries may all be commented out, leaving `keywords:` with nothing after it.
+EMPTY_AS_NONE = ("keywords", "qualifications")
+
+
 def build_study(
-    doc: Document, file: Path, name: str, raw: bytes
+    doc: Document, file: Path, name: str, raw: bytes, now: datetime
 ) -> tuple[Study | None, list[Problem]]:
-    """The Study a document describes, or None, with every problem found on the way."""
+    """The Study a document describes, or None, with every problem found on the way.
+
+    `now` (aware) is when the study is checked: closes_at must be within MTurk's reach.
+    """
+    doc = _without_empty_lists(doc)
     problems = [*doc.problems, *schema_problems(doc)]
     usable = _Usable(doc, {_top_field(p.field) for p in problems})
     durations = {f: _duration(usable, f, problems) for f in LIMITS}
-    closes_at = _closes_at(usable, problems)
+    closes_at = _closes_at(usable, problems, now)
     _check_keywords(usable, problems)
+    _check_placeholders(usable, problems)
     question = _question(usable, file, problems)
     quals = _qualifications(usable, problems)
-    _check_money(usable, problems)
+    check_money(usable, problems)
     if any(p.severity == "error" for p in problems) or question is None or quals is None:
         return None, problems
     data = doc.data
@@ -53,7 +62,7 @@ def build_study(
         title=data["title"],
         description=data["description"],
         keywords=tuple(data.get("keywords", ())),
-        reward=_usd(data["reward"]),
+        reward=usd(data["reward"]),
         assignments=data["assignments"],
         max_assignments_per_hit=data.get("max_assignments_per_hit"),
         assignment_duration=durations["assignment_duration"] or 0,
@@ -64,10 +73,18 @@ def build_study(
         qualifications=quals,
         production=data.get("production", False),
         state=data.get("state", "open"),
-        budget=_usd(data["budget"]) if "budget" in data else None,
+        budget=usd(data["budget"]) if "budget" in data else None,
         digest=_digest(raw, question.files),
     )
     return study, problems
+
+
+def _without_empty_lists(doc: Document) -> Document:
+    """`qualifications:` with nothing after it means none, as when every entry is commented out."""
+    empty = [f for f in EMPTY_AS_NONE if f in doc.data and doc.data[f] is None]
+    if not empty:
+        return doc
+    return replace(doc, data={**doc.data, **{f: [] for f in empty}})
 
 
 class _Usable:
@@ -75,7 +92,9 @@ class _Usable:
 
     def __init__(self, doc: Document, broken: set[str]) -> None:
         self.doc = doc
-        self.broken = broken
+        # An empty field is never valid; its error may be worded on another key (a
+        # `question:` whose fields were not indented), so it is excluded here as well.
+        self.broken = broken | {key for key, value in doc.data.items() if value is None}
 
     def has(self, *fields: str) -> bool:
         return all(f in self.doc.data and f not in self.broken for f in fields)
@@ -122,19 +141,28 @@ def _span(seconds: int) -> str:
     return f"{seconds} seconds"
 
 
-def _closes_at(usable: _Usable, problems: list[Problem]) -> datetime | None:
+def _closes_at(usable: _Usable, problems: list[Problem], now: datetime) -> datetime | None:
     if not usable.has("closes_at"):
         return None
-    text = str(usable.get("closes_at")).upper().replace("Z", "+00:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        problems.append(usable.doc.problem(("closes_at",), "is not a real date and time"))
-        return None
-    if moment.tzinfo is None:  # the schema's pattern requires a zone; keep the guarantee
-        problems.append(usable.doc.problem(("closes_at",), "add a time zone, like Z or +02:00"))
-        return None
-    return moment.astimezone(timezone.utc)
+    moment, message = closes_at_problem(str(usable.get("closes_at")), now)
+    if message:
+        problems.append(usable.doc.problem(("closes_at",), message))
+    return moment
+
+
+def _check_placeholders(usable: _Usable, problems: list[Problem]) -> None:
+    """The template's example text left in: valid, but surely not what workers should see."""
+    for path, text in PLACEHOLDERS.items():
+        if usable.ok(path[0]) and _value_at(usable.doc.data, path) == text:
+            problems.append(usable.doc.problem(
+                path, f"still the template's placeholder; {PLACEHOLDER_HINTS[path]}", "warning"
+            ))
+
+
+def _value_at(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
 
 
 def _check_keywords(usable: _Usable, problems: list[Problem]) -> None:
@@ -169,80 +197,6 @@ def _qualifications(usable: _Usable, problems: list[Problem]) -> tuple[Requireme
     found, wrong = requirements(usable.doc, set())
     problems.extend(wrong)
     return found
-
-
-def _check_money(usable: _Usable, problems: list[Problem]) -> None:
-    if not usable.has("reward"):
-        return
-    reward = _usd(usable.get("reward"))
-    if reward == 0:
-        problems.append(usable.doc.problem(("reward",), _free_work(), "warning"))
-    if not usable.has("assignments") or not usable.ok("max_assignments_per_hit"):
-        return
-    masters = _wants_masters(usable.get("qualifications"))
-    assignments, per_hit = usable.get("assignments"), usable.get("max_assignments_per_hit")
-    warning = _fee_warning(reward, assignments, per_hit, masters)
-    if warning:
-        field = "assignments" if per_hit is None else "max_assignments_per_hit"
-        problems.append(usable.doc.problem((field,), warning, "warning"))
-    if usable.has("budget"):
-        message = _over_budget(reward, assignments, per_hit, masters, _usd(usable.get("budget")))
-        if message:
-            problems.append(usable.doc.problem(("budget",), message))
-
-
-def _wants_masters(entries: Any) -> bool:
-    """Read from the raw entries, so fees are estimated even when another entry is broken."""
-    return isinstance(entries, list) and any(
-        isinstance(e, dict) and e.get("masters") is True for e in entries
-    )
-
-
-def _free_work() -> str:
-    fee = cost.fee_per_assignment(Decimal("0.00"), 1, masters=False)
-    return f'is "0.00": workers would be paid nothing, and MTurk still charges its ' \
-        f"{_money(fee)} minimum fee per assignment"
-
-
-def _fee_warning(reward: Decimal, assignments: int, per_hit: int | None, masters: bool) -> str:
-    if max(cost.batch_sizes(assignments, per_hit)) < cost.LARGE_HIT:
-        return ""
-    saving = cost.batching_saving(reward, assignments, per_hit, masters)
-    if saving <= 0:
-        return ""
-    large = _percent(cost.fee_rate(cost.LARGE_HIT, masters))
-    small = _percent(cost.fee_rate(cost.SMALL_BATCH, masters))
-    why = f"HITs of 10 or more assignments pay a {large} fee instead of {small}"
-    if per_hit is None:
-        return f"is {assignments} in a single HIT; {why}; " \
-            f"add max_assignments_per_hit: 9 to save {_money(saving)}"
-    return f"is {per_hit}; {why}; batches of 9 would save {_money(saving)}"
-
-
-def _over_budget(
-    reward: Decimal, assignments: int, per_hit: int | None, masters: bool, budget: Decimal
-) -> str:
-    total = cost.study_cost(reward, assignments, per_hit, masters)
-    if total <= budget:
-        return ""
-    rewards = (reward * assignments).quantize(cost.CENT)
-    return (
-        f"is {_money(budget)} but the study would cost {_money(total)} "
-        f"({_money(rewards)} in rewards + {_money(total - rewards)} in MTurk fees); "
-        "raise the budget or lower reward or assignments"
-    )
-
-
-def _usd(text: str) -> Decimal:
-    return Decimal(text).quantize(cost.CENT)
-
-
-def _money(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
-
-
-def _percent(rate: Decimal) -> str:
-    return f"{rate * 100:.0f}%"
 
 
 def _digest(study: bytes, files: tuple[bytes, ...]) -> str:

@@ -2,8 +2,9 @@
 
 PyYAML silently keeps the last of two equal keys and reports tabs and bad bytes in its own
 terms; here each of those becomes one clear Problem. The loader follows YAML 1.2 where 1.1
-surprises people: only true/false are booleans (so the country code NO stays a string) and
-dates stay strings (the schema checks them).
+surprises people: only true/false are booleans (so the country code NO stays a string),
+dates stay strings (the schema checks them), and integers are plain decimals (1.1 would read
+0x20, 1_000, 017 and 1:30 as numbers nobody meant).
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ from typing import Any
 import yaml
 
 from deployer.problems import NodePath, Problem, Severity, field_name, file_problem
+from deployer.spec_yaml_errors import mark_pos, yaml_problem
 
 Pos = tuple[int, int]  # 1-based line and column
 
 _BOOL = "tag:yaml.org,2002:bool"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
+_INT = "tag:yaml.org,2002:int"
+MAX_DEPTH = 64  # a study needs 5 levels; this stops runaway nesting long before Python does
 
 
 class _Loader(yaml.SafeLoader):
@@ -33,6 +37,11 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _TIMESTAMP)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _INT]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
 _Loader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
@@ -47,6 +56,7 @@ class Document:
     values: Mapping[NodePath, Pos]
     keys: Mapping[NodePath, Pos]
     problems: tuple[Problem, ...]  # found while reading, e.g. duplicate keys
+    quoted: frozenset[NodePath] = frozenset()  # values written in quotes
 
     def at(self, path: NodePath) -> Pos:
         """Where the value at `path` (or its nearest existing parent) starts."""
@@ -89,11 +99,15 @@ def parse_document(text: str, shown: str) -> Document | Problem:
     try:
         loader = _Loader(text)
     except yaml.YAMLError as error:  # the reader rejects control characters up front
-        return _yaml_problem(text, shown, error)
+        return yaml_problem(text, shown, error)
     try:
         return _document(loader, shown)
     except yaml.YAMLError as error:
-        return _yaml_problem(text, shown, error)
+        return yaml_problem(text, shown, error)
+    except _Unreadable as error:
+        return file_problem(shown, error.message, *error.pos)
+    except RecursionError:  # the composer recurses before the builder can count levels
+        return file_problem(shown, _TOO_DEEP)
     finally:
         loader.dispose()
 
@@ -104,13 +118,26 @@ def _document(loader: _Loader, shown: str) -> Document | Problem:
         return file_problem(shown, "the file is empty; start from `deploy init NAME`")
     if not isinstance(node, yaml.MappingNode):
         kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
-        line, column = _mark(node.start_mark)
+        line, column = mark_pos(node.start_mark)
         return file_problem(
             shown, f"the top level must be fields like `title: ...`, found {kind}", line, column
         )
     builder = _Builder(loader, shown)
     data = builder.build(node, ())
-    return Document(shown, data, builder.values, builder.keys, tuple(builder.problems))
+    return Document(shown, data, builder.values, builder.keys, tuple(builder.problems),
+                    frozenset(builder.quoted))
+
+
+_TOO_DEEP = f"is nested too deeply (more than {MAX_DEPTH} levels); a study needs only a few"
+
+
+class _Unreadable(Exception):
+    """A structure that cannot become plain data: a cycle, or runaway nesting."""
+
+    def __init__(self, message: str, pos: Pos) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
 
 
 class _Builder:
@@ -122,14 +149,27 @@ class _Builder:
         self.values: dict[NodePath, Pos] = {}
         self.keys: dict[NodePath, Pos] = {}
         self.problems: list[Problem] = []
+        self.quoted: set[NodePath] = set()
+        self.inside: set[int] = set()  # ids of the collections being built, to catch cycles
 
     def build(self, node: yaml.Node, path: NodePath) -> Any:
-        self.values[path] = _mark(node.start_mark)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        self.values[path] = mark_pos(node.start_mark)
+        if isinstance(node, yaml.ScalarNode):
+            if node.style in ("'", '"'):
+                self.quoted.add(path)
+            return self.loader.construct_object(node, deep=True)
+        if id(node) in self.inside:
+            raise _Unreadable("an alias refers to itself (*name inside &name); "
+                              "write the value out", mark_pos(node.start_mark))
+        if len(path) > MAX_DEPTH:
+            raise _Unreadable(_TOO_DEEP, mark_pos(node.start_mark))
+        self.inside.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        finally:
+            self.inside.discard(id(node))
 
     def _mapping(self, node: yaml.MappingNode, path: NodePath) -> dict[str, Any]:
         self._check_duplicates(node, path)
@@ -138,7 +178,7 @@ class _Builder:
         for key_node, value_node in node.value:
             key = self._key(key_node)
             here = (*path, key)
-            self.keys[here] = _mark(key_node.start_mark)
+            self.keys[here] = mark_pos(key_node.start_mark)
             result[key] = self.build(value_node, here)
         return result
 
@@ -156,7 +196,7 @@ class _Builder:
             if key_node.tag == _MERGE or not isinstance(key_node, yaml.ScalarNode):
                 continue
             key = str(self.loader.construct_object(key_node))
-            line, column = _mark(key_node.start_mark)
+            line, column = mark_pos(key_node.start_mark)
             if key in seen:
                 self.problems.append(Problem(
                     self.shown, line, column, "error", field_name((*path, key)),
@@ -167,49 +207,6 @@ class _Builder:
                 seen[key] = line
 
 
-def _yaml_problem(text: str, shown: str, error: yaml.YAMLError) -> Problem:
-    mark = getattr(error, "problem_mark", None)
-    line, column = _mark(mark) if mark is not None else _reader_position(text, error)
-    tab = _tab_in_indentation(text, line)
-    if tab is not None:
-        return file_problem(
-            shown, "tab character in indentation; YAML indents with spaces only", *tab
-        )
-    if isinstance(error, yaml.reader.ReaderError):
-        return file_problem(
-            shown, f"contains the control character #x{error.character:04x}; remove it",
-            line, column,
-        )
-    problem = getattr(error, "problem", None) or str(error)
-    if "another document" in problem:
-        return file_problem(
-            shown, "holds more than one YAML document (`---`); keep one study per file",
-            line, column,
-        )
-    context = getattr(error, "context", None)
-    detail = f"{problem} ({context})" if context else problem
-    return file_problem(shown, f"YAML syntax error: {detail}", line, column)
-
-
-def _tab_in_indentation(text: str, up_to_line: int) -> Pos | None:
-    """The first tab used as indentation at or before the line where parsing failed."""
-    for number, line in enumerate(text.splitlines()[:up_to_line], start=1):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent and line.strip():
-            return (number, indent.index("\t") + 1)
-    return None
-
-
-def _reader_position(text: str, error: yaml.YAMLError) -> Pos:
-    index = int(getattr(error, "position", 0))
-    line = text.count("\n", 0, index) + 1
-    return (line, index - (text.rfind("\n", 0, index) + 1) + 1)
-
-
 def _byte_position(raw: bytes, index: int) -> Pos:
     line = raw.count(b"\n", 0, index) + 1
     return (line, index - (raw.rfind(b"\n", 0, index) + 1) + 1)
-
-
-def _mark(mark: yaml.Mark) -> Pos:
-    return (mark.line + 1, mark.column + 1)

@@ -6,6 +6,11 @@ from pathlib import Path
 
 from deployer.errors import DeployError
 from deployer.spec import NAME_HINT, SUFFIXES, valid_name
+from deployer.spec_schema import schema_text
+from deployer.spec_values import PLACEHOLDERS
+
+# Where the template's first line points editors, relative to the project folder.
+SCHEMA_PATH = Path("schema") / "study.schema.json"
 
 TEMPLATE = """\
 # yaml-language-server: $schema=../schema/study.schema.json
@@ -16,9 +21,9 @@ TEMPLATE = """\
 #   deploy plan         shows what would change on MTurk, and the cost
 
 # What workers see in the HIT list.
-title: A short title workers see in the HIT list
+title: {title}
 description: >-
-  One or two sentences on what the task involves and how long it takes.
+  {description}
 keywords: [research, study]
 
 # Pay per assignment in US dollars, in quotes. MTurk adds its fee on top: 20%,
@@ -37,7 +42,7 @@ question:
   # The https page of your study; MTurk appends assignmentId, hitId, turkSubmitTo and
   # workerId to it. Or html_file: page.html (a form next to this file), or
   # xml_file: question.xml (ready Question XML).
-  external_url: https://example.org/your-study?source=mturk
+  external_url: {url}
   frame_height: 0               # 0 = the frame fills the worker's window
 
 qualifications:                 # who may work on it; all must hold; at most 10
@@ -52,8 +57,13 @@ qualifications:                 # who may work on it; all must hold; at most 10
 """
 
 
-def write_template(directory: Path, name: str) -> Path:
-    """Create directory/NAME.yaml from the template; never overwrites a file."""
+def write_template(directory: Path, name: str) -> tuple[Path, Path | None]:
+    """Create directory/NAME.yaml from the template; never overwrites a file.
+
+    Also writes schema/study.schema.json next to `directory` when it is missing, so the
+    template's first line points editors at a real file. Returns both paths (the schema's
+    None when it was there already).
+    """
     if not valid_name(name):
         bare = Path(name).stem if Path(name).suffix in SUFFIXES else ""
         hint = f' (without the extension: "{bare}")' if valid_name(bare) else ""
@@ -66,9 +76,30 @@ def write_template(directory: Path, name: str) -> Path:
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as file:
-            file.write(TEMPLATE.format(name=name))
+            file.write(fill_template(name))
     except FileExistsError:
         raise DeployError(f"{path} already exists; edit it, or pick another name") from None
+    except OSError as error:
+        raise DeployError(f"cannot write {path}: {error.strerror or error}") from None
+    return path, _write_schema(directory.parent / SCHEMA_PATH)
+
+
+def fill_template(name: str) -> str:
+    """The template for study NAME, with the placeholders `deploy validate` warns about."""
+    return TEMPLATE.format(
+        name=name,
+        title=PLACEHOLDERS[("title",)],
+        description=PLACEHOLDERS[("description",)],
+        url=PLACEHOLDERS[("question", "external_url")],
+    )
+
+
+def _write_schema(path: Path) -> Path | None:
+    if path.exists():
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(schema_text(), encoding="utf-8")
     except OSError as error:
         raise DeployError(f"cannot write {path}: {error.strerror or error}") from None
     return path

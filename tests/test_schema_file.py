@@ -55,3 +55,11 @@ def test_schema_examples_are_valid_studies(tmp_path: Path) -> None:
     for example in examples:
         loaded = load(tmp_path, json.dumps(example), strict=True)  # JSON is YAML
         assert lines(loaded, tmp_path) == []
+
+
+def test_editors_accept_an_empty_list_line_like_deploy_validate_does() -> None:
+    """`qualifications:` with every entry commented out is null in YAML; both accept it."""
+    study = {**schema()["examples"][0], "qualifications": None, "keywords": None}
+    assert list(Draft202012Validator(schema()).iter_errors(study)) == []
+    study["title"] = None
+    assert [e.validator for e in Draft202012Validator(schema()).iter_errors(study)] == ["type"]

@@ -21,10 +21,10 @@ from deployer.spec import load_studies, require_valid
          'like "1.50" (a bare number can lose cents)'),
         ("reward", "reward: 2", 'pilot.yaml:3:9: error: reward: write the amount in quotes, '
          'like "1.50" (a bare number can lose cents)'),
-        ("reward", 'reward: "1.234"', 'pilot.yaml:3:9: error: reward: "1.234": write dollars '
-         'and cents in quotes, like "1.50"'),
-        ("reward", 'reward: "$1"', 'pilot.yaml:3:9: error: reward: "$1": write dollars and '
-         'cents in quotes, like "1.50"'),
+        ("reward", 'reward: "1.234"', 'pilot.yaml:3:9: error: reward: "1.234": at most 2 '
+         'decimals (MTurk pays whole cents), like "1.23" or "1.24"'),
+        ("reward", 'reward: "$1"', 'pilot.yaml:3:9: error: reward: "$1": leave out the $ sign, '
+         'like "1"'),
         ("title", 'title: "   "', "pilot.yaml:1:8: error: title: must not be blank"),
         ("title", "title: " + "x" * 129,
          "pilot.yaml:1:8: error: title: is 129 characters long; the maximum is 128"),
@@ -231,7 +231,7 @@ def test_closes_at_is_kept_as_utc(tmp_path: Path) -> None:
 
 
 def test_digest_covers_the_study_and_its_html(tmp_path: Path) -> None:
-    page = '<form><input type="hidden" name="assignmentId"></form>'
+    page = '<!DOCTYPE html><form><input type="hidden" name="assignmentId"></form>'
     write(tmp_path, page, "page.html")
     text = edit(BASE, "  external_url", "  html_file: page.html")
     first = load(tmp_path, text).studies[0].digest

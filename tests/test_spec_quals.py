@@ -72,8 +72,14 @@ def test_each_form_maps_to_a_requirement(
          "country code; write GB"),
         ("locale: {in: [ZZ-WA]}", "11:19: error: qualifications[0].locale.in[0]: ZZ is not an "
          "ISO 3166-1 country code (like US, GB, DE, IN)"),
-        ("locale: {in: [USA]}", '11:19: error: qualifications[0].locale.in[0]: "USA" is not a '
+        ("locale: {in: [USA]}", '11:19: error: qualifications[0].locale.in[0]: "USA" is a '
+         "3-letter code; write the 2-letter US"),
+        ("locale: {in: [XYZ]}", '11:19: error: qualifications[0].locale.in[0]: "XYZ" is not a '
          "country code; write one like US, or a subdivision like US-WA"),
+        ("locale: {in: [GB-ENG]}", '11:19: error: qualifications[0].locale.in[0]: "GB-ENG": '
+         "MTurk subdivisions are 2 letters, like US-WA"),
+        ("locale: {in: [US-XX]}", "11:19: error: qualifications[0].locale.in[0]: US-XX is not "
+         "a US state or subdivision code (like US-WA, US-NY)"),
         ("locale: {in: []}", "11:18: error: qualifications[0].locale.in: must list at least 1"),
         ("locale: {in: [US], not_in: [CA]}", "11:13: error: qualifications[0].locale: give "
          "exactly one of in or not_in"),
@@ -137,3 +143,36 @@ def test_a_broken_entry_does_not_hide_problems_in_its_siblings(tmp_path: Path) -
         'pilot.yaml:12:5: error: qualifications[1].percent_aproved: unknown field; did you mean '
         '"percent_approved"?',
     ]
+
+
+def test_one_bad_code_does_not_hide_another_in_the_same_list(tmp_path: Path) -> None:
+    loaded = load(tmp_path, with_quals("locale: {in: [UK, XX, us, USA]}"))
+    assert lines(loaded, tmp_path) == [
+        "pilot.yaml:11:19: error: qualifications[0].locale.in[0]: UK is not an ISO country "
+        "code; write GB",
+        "pilot.yaml:11:23: error: qualifications[0].locale.in[1]: XX is not an ISO 3166-1 "
+        "country code (like US, GB, DE, IN)",
+        'pilot.yaml:11:27: error: qualifications[0].locale.in[2]: write country codes in '
+        'capitals, like "US"',
+        'pilot.yaml:11:31: error: qualifications[0].locale.in[3]: "USA" is a 3-letter code; '
+        "write the 2-letter US",
+    ]
+
+
+def test_subdivisions(tmp_path: Path) -> None:
+    loaded = load(tmp_path, with_quals("locale: {in: [US-WA, US-DC, US-PR, CA-ON, US-XX]}"))
+    assert lines(loaded, tmp_path) == [
+        "pilot.yaml:11:47: error: qualifications[0].locale.in[4]: US-XX is not a US state or "
+        "subdivision code (like US-WA, US-NY)",
+    ]
+    loaded = load(tmp_path, with_quals("locale: {not_in: [US-WA, CA-ON]}"))
+    assert lines(loaded, tmp_path) == []
+    [requirement] = loaded.studies[0].qualifications
+    assert requirement.locale_values == (Locale("US", "WA"), Locale("CA", "ON"))
+
+
+def test_qualifications_with_every_entry_commented_out_means_none(tmp_path: Path) -> None:
+    loaded = load(tmp_path, BASE + "qualifications:    # who may work\n  # - masters: true\n"
+                  "keywords:\n")
+    assert lines(loaded, tmp_path) == []
+    assert (loaded.studies[0].qualifications, loaded.studies[0].keywords) == ((), ())

@@ -11,7 +11,10 @@ EXTERNAL_NS = ("http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas
                "2006-07-14/ExternalQuestion.xsd")
 HTML_NS = ("http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/"
            "2011-11-11/HTMLQuestion.xsd")
+FORM_NS = ("http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/"
+           "2017-11-06/QuestionForm.xsd")
 FORM = '<form><input type="hidden" name="assignmentId" value=""></form>'
+DOCTYPE = "<!DOCTYPE html>\n"
 
 
 def question(*entries: str) -> str:
@@ -80,7 +83,7 @@ def test_html_file_becomes_an_html_question(tmp_path: Path) -> None:
 
 
 def test_html_file_paths_are_relative_to_the_study_file(tmp_path: Path) -> None:
-    write(tmp_path / "pages", FORM, "page.html")
+    write(tmp_path / "pages", DOCTYPE + FORM, "page.html")
     loaded = load(tmp_path, question("html_file: pages/page.html"))
     assert lines(loaded, tmp_path) == []
 
@@ -96,13 +99,13 @@ def test_missing_html_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("page", "expected"),
     [
-        (f"<div>\n  <span>{FORM}</div>\n", "page.html:2:3: error: question.html_file: <span> "
-         "is not closed before </div> on line 2"),
-        (f"{FORM}</section>", "page.html:1:64: error: question.html_file: </section> has no "
+        (f"<div>\n  <span>{FORM}</div>\n", "page.html:3:3: error: question.html_file: <span> "
+         "is not closed before </div> on line 3"),
+        (f"{FORM}</section>", "page.html:2:64: error: question.html_file: </section> has no "
          "matching <section>"),
-        (f"<main>\n{FORM}\n", "page.html:1:1: error: question.html_file: <main> is never "
+        (f"<main>\n{FORM}\n", "page.html:2:1: error: question.html_file: <main> is never "
          "closed"),
-        (f"{FORM}<script>if (a ]]> b) {{}}</script>", "page.html:1:78: error: "
+        (f"{FORM}<script>if (a ]]> b) {{}}</script>", "page.html:2:78: error: "
          "question.html_file: contains ]]>, which would end the CDATA section MTurk reads the "
          "page from; write it as ]]&gt; or split it"),
         ("<form><textarea name=answer></textarea></form>", 'page.html:1:1: warning: '
@@ -111,13 +114,40 @@ def test_missing_html_file(tmp_path: Path) -> None:
     ],
 )
 def test_html_checks_point_into_the_html_file(tmp_path: Path, page: str, expected: str) -> None:
-    write(tmp_path, page, "page.html")
+    write(tmp_path, DOCTYPE + page, "page.html")
     loaded = load(tmp_path, question("html_file: page.html"))
     assert lines(loaded, tmp_path) == [expected]
 
 
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (f"<html>{FORM}</html>", "page.html:1:1: error: question.html_file: the page must "
+         "start with <!DOCTYPE html>"),
+        (f"<p>hi</p>\n<!DOCTYPE html>{FORM}", "page.html:1:1: error: question.html_file: the "
+         "page must start with <!DOCTYPE html>"),
+        ("", "page.html:1:1: error: question.html_file: the page is empty; write the HTML page "
+         "workers should see, starting with <!DOCTYPE html>"),
+        (" \n\n", "page.html:1:1: error: question.html_file: the page is empty; write the HTML "
+         "page workers should see, starting with <!DOCTYPE html>"),
+    ],
+)
+def test_html_file_must_start_with_a_doctype(tmp_path: Path, page: str, expected: str) -> None:
+    write(tmp_path, page, "page.html")
+    loaded = load(tmp_path, question("html_file: page.html"))
+    assert lines(loaded, tmp_path) == [expected]
+    assert loaded.studies == ()
+
+
+@pytest.mark.parametrize("start", ["<!doctype html>", "\n  <!-- survey v2 -->\n<!DOCTYPE HTML>"])
+def test_a_doctype_after_space_and_comments_is_fine(tmp_path: Path, start: str) -> None:
+    write(tmp_path, start + FORM, "page.html")
+    assert lines(load(tmp_path, question("html_file: page.html")), tmp_path) == []
+
+
 def test_crowd_form_carries_the_assignment_id_itself(tmp_path: Path) -> None:
-    write(tmp_path, "<crowd-form><crowd-input name=a></crowd-input></crowd-form>", "page.html")
+    write(tmp_path, DOCTYPE + "<crowd-form><crowd-input name=a></crowd-input></crowd-form>",
+          "page.html")
     assert lines(load(tmp_path, question("html_file: page.html")), tmp_path) == []
 
 
@@ -130,7 +160,7 @@ def test_html_file_must_be_utf8(tmp_path: Path) -> None:
 
 
 def test_question_xml_over_64_kb_is_refused(tmp_path: Path) -> None:
-    page = FORM + "<p>" + "x" * 65_600 + "</p>"
+    page = DOCTYPE + FORM + "<p>" + "x" * 65_584 + "</p>"
     write(tmp_path, page, "page.html")
     wrapper = len('<?xml version="1.0" encoding="UTF-8"?>\n<HTMLQuestion xmlns=""></HTMLQuestion>'
                   "\n  <HTMLContent><![CDATA[]]></HTMLContent>\n  <FrameHeight>0</FrameHeight>\n"
@@ -187,7 +217,25 @@ def test_question_form_versions(tmp_path: Path, version: str) -> None:
          "MTurk accepts ExternalQuestion, HTMLQuestion or QuestionForm"),
         ("<ExternalQuestion>\n  <ExternalURL>https://a.org?a=1&b=2</ExternalURL>\n",
          "q.xml:2:35: error: question.xml_file: is not well-formed XML: not well-formed "
-         "(invalid token)"),
+         "(invalid token); write & as &amp;"),
+        ("<ExternalQuestion>\n  <ExternalURL>https://a.org?a=1</ExternalURL>\n<",
+         "q.xml:3:1: error: question.xml_file: is not well-formed XML: unclosed token"),
+        (f'<QuestionForm xmlns="{FORM_NS}"><Overview/></QuestionForm>',
+         "q.xml:1:2: error: question.xml_file: <QuestionForm> needs at least one <Question>"),
+        (f'<ExternalQuestion xmlns="{EXTERNAL_NS}"><ExternalURL>https://a.org</ExternalURL>'
+         "<FrameHeight>tall</FrameHeight></ExternalQuestion>",
+         'q.xml:1:2: error: question.xml_file: <FrameHeight> must be a whole number of pixels, '
+         'like 0 or 800 (found "tall")'),
+        (f'<HTMLQuestion xmlns="{HTML_NS}">\n  <HTMLContent><![CDATA[<p>{FORM}]]></HTMLContent>\n'
+         "  <FrameHeight>0</FrameHeight>\n</HTMLQuestion>",
+         "q.xml:2:25: error: question.xml_file: the page must start with <!DOCTYPE html>"),
+        (f'<HTMLQuestion xmlns="{HTML_NS}">\n  <HTMLContent><![CDATA[<!DOCTYPE html>\n'
+         f"<div>{FORM}]]></HTMLContent>\n  <FrameHeight>0</FrameHeight>\n</HTMLQuestion>",
+         "q.xml:3:1: error: question.xml_file: <div> is never closed"),
+        (f'<HTMLQuestion xmlns="{HTML_NS}">\n  <HTMLContent> </HTMLContent>'
+         "<FrameHeight>0</FrameHeight></HTMLQuestion>",
+         "q.xml:2:16: error: question.xml_file: the page is empty; write the HTML page workers "
+         "should see, starting with <!DOCTYPE html>"),
     ],
 )
 def test_xml_file_checks(tmp_path: Path, xml: str, expected: str) -> None:
@@ -197,7 +245,7 @@ def test_xml_file_checks(tmp_path: Path, xml: str, expected: str) -> None:
 
 def test_frame_height_does_not_apply_to_xml_file(tmp_path: Path) -> None:
     ns = "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2017-11-06/QuestionForm.xsd"
-    write(tmp_path, f'<QuestionForm xmlns="{ns}"/>', "q.xml")
+    write(tmp_path, f'<QuestionForm xmlns="{ns}"><Question/></QuestionForm>', "q.xml")
     loaded = load(tmp_path, question("xml_file: q.xml", "frame_height: 400"))
     assert lines(loaded, tmp_path) == [
         "pilot.yaml:10:3: error: question.frame_height: an xml_file sets its own "

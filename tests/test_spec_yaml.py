@@ -40,6 +40,22 @@ def test_a_valid_study_has_no_problems(tmp_path: Path) -> None:
          "document (`---`); keep one study per file"),
         ("? [a, b]\n: 1\n", "pilot.yaml:1:3: error: YAML syntax error: a key must be a "
          "plain name, not a list or mapping"),
+        ("title: x\ndescription: Note: takes 5 min\n", 'pilot.yaml:2:18: error: text '
+         'containing ": " must be in quotes, like description: "Note: takes 5 min"'),
+        ("title: x\nkeywords:\n  - a: b: c\n", "pilot.yaml:3:9: error: text containing "
+         '": " must be in quotes, like a: "b: c"'),
+        ('title: Say "hi": now\n', "pilot.yaml:1:16: error: text containing \": \" must be "
+         """in quotes, like title: 'Say "hi": now'"""),
+        ("title:\tRate\n", "pilot.yaml:1:7: error: tab character after a colon; YAML "
+         "separates with spaces only, so replace it with a space"),
+        ("title: x\nlist: &a [1, *a]\n", "pilot.yaml:2:7: error: an alias refers to itself "
+         "(*name inside &name); write the value out"),
+        ("x: &a {y: *a}\n", "pilot.yaml:1:4: error: an alias refers to itself (*name inside "
+         "&name); write the value out"),
+        ("x: " + "[" * 5000 + "]" * 5000 + "\n", "pilot.yaml: error: is nested too deeply "
+         "(more than 64 levels); a study needs only a few"),
+        ("x: " + "[" * 100 + "]" * 100 + "\n", "pilot.yaml:1:68: error: is nested too deeply "
+         "(more than 64 levels); a study needs only a few"),
     ],
 )
 def test_file_level_problems_are_one_line(tmp_path: Path, text: str, expected: str) -> None:
@@ -86,6 +102,31 @@ def test_yaml_1_1_surprises_are_avoided(tmp_path: Path) -> None:
     assert loaded.studies[0].production is True
 
 
+def test_aliases_that_do_not_loop_still_work(tmp_path: Path) -> None:
+    text = edit(BASE, "title", "title: &t Rate clips") + "description_copy: *t\n"
+    assert lines(load(tmp_path, text), tmp_path) == [
+        'pilot.yaml:10:1: error: description_copy: unknown field; did you mean "description"?'
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("assignments: 0x10", 'pilot.yaml:4:14: error: assignments: expected a whole number, '
+         'found the text "0x10"'),
+        ("assignments: 1_000", 'pilot.yaml:4:14: error: assignments: expected a whole number, '
+         'found the text "1_000"'),
+        ("assignments: 011", 'pilot.yaml:4:14: error: assignments: expected a whole number, '
+         'found the text "011"'),
+        ("assignments: 1:30", 'pilot.yaml:4:14: error: assignments: expected a whole number, '
+         'found the text "1:30"'),
+    ],
+)
+def test_only_plain_decimals_are_integers(tmp_path: Path, line: str, expected: str) -> None:
+    """YAML 1.1 would read these as 16, 1000, 9 and 90."""
+    assert lines(load(tmp_path, edit(BASE, "assignments", line)), tmp_path) == [expected]
+
+
 def test_yes_is_not_a_boolean(tmp_path: Path) -> None:
     loaded = load(tmp_path, BASE + "production: yes\n")
     assert lines(loaded, tmp_path) == [
@@ -100,6 +141,13 @@ def test_missing_paths_and_empty_directories(tmp_path: Path) -> None:
         "empty: warning: no study files (*.yaml, *.yml) here; create one with `deploy init NAME`",
         "nowhere: error: no such file or directory; create a study with `deploy init NAME`",
         "x.yaml: error: no such file or directory; create a study with `deploy init NAME`",
+    ]
+
+
+def test_a_file_that_is_not_yaml_is_refused(tmp_path: Path) -> None:
+    page = write(tmp_path, "<!DOCTYPE html>", "survey.html")
+    assert lines(load_studies([page]), tmp_path) == [
+        "survey.html: error: not a study file (.yaml or .yml)"
     ]
 
 

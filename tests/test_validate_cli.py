@@ -39,7 +39,7 @@ def test_validate_reports_errors_and_warnings_then_exits_1(project: Path) -> Non
         "studies/noisy.yaml:4:14: warning: assignments: is 20 in a single HIT; HITs of 10 or "
         "more assignments pay a 40% fee instead of 20%; add max_assignments_per_hit: 9 to "
         "save $4.00\n"
-        "1 error, 1 warning in 3 files\n"
+        "1 error, 1 warning in 1 of 3 files\n"
     )
 
 
@@ -53,7 +53,7 @@ def test_warnings_alone_exit_0_unless_strict(project: Path) -> None:
     strict = runner.invoke(app, ["validate", "--strict"])
     assert strict.exit_code == 1
     assert strict.output.splitlines()[0].startswith("studies/noisy.yaml:4:14: error: ")
-    assert strict.output.splitlines()[-1] == "1 error in 2 files"
+    assert strict.output.splitlines()[-1] == "1 error in 1 of 2 files"
 
 
 def test_validate_named_paths(project: Path) -> None:
@@ -63,8 +63,26 @@ def test_validate_named_paths(project: Path) -> None:
     assert result.output == (
         "missing.yaml: error: no such file or directory; create a study with "
         "`deploy init NAME`\n"
-        "1 error in 1 file\n"
+        "1 error in 1 of 2 files\n"
     )
+
+
+def test_validate_counts_the_files_with_errors(project: Path) -> None:
+    write(project / "studies", edit(BASE, "reward", "reward: 1.5"), "a.yaml")
+    write(project / "studies", edit(BASE, "assignments", "assignments: 0"), "b.yaml")
+    result = runner.invoke(app, ["validate"])
+    assert result.output.splitlines()[-1] == "2 errors in 2 files"
+    result = runner.invoke(app, ["validate", "studies/a.yaml"])
+    assert result.output.splitlines()[-1] == "1 error in 1 file"
+
+
+def test_validate_refuses_a_file_that_is_not_a_study(project: Path) -> None:
+    shutil.copy(REPO / "studies" / "survey.html", project / "studies" / "survey.html")
+    result = runner.invoke(app, ["validate", "studies/survey.html"])
+    assert (result.exit_code, result.output) == (1, (
+        "studies/survey.html: error: not a study file (.yaml or .yml)\n"
+        "1 error\n"
+    ))
 
 
 def test_validate_without_a_studies_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -72,9 +90,19 @@ def test_validate_without_a_studies_directory(tmp_path: Path, monkeypatch: pytes
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["validate"])
     assert (result.exit_code, result.output) == (1, (
-        "studies: error: no such file or directory; create a study with `deploy init NAME`\n"
-        "1 error in 0 files\n"
+        f"studies: error: no studies/ folder in {tmp_path}; run deploy from your project's "
+        "root folder (or deploy init NAME to start one)\n"
+        "1 error\n"
     ))
+
+
+def test_plan_from_the_wrong_folder_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_main(["plan"], capsys)
+    assert (code, out) == (1, "")
+    assert f"studies: error: no studies/ folder in {tmp_path}; run deploy from your " \
+        "project's root folder (or deploy init NAME to start one)" in err
 
 
 def test_validate_an_empty_studies_directory(project: Path) -> None:
@@ -86,18 +114,37 @@ def test_validate_an_empty_studies_directory(project: Path) -> None:
     ))
 
 
-def test_init_writes_a_template_that_validates_clean(project: Path) -> None:
+def test_init_writes_a_template_that_validates(project: Path) -> None:
     result = runner.invoke(app, ["init", "pilot-2"])
     assert (result.exit_code, result.output) == (0, (
         "Wrote studies/pilot-2.yaml\n"
+        "Wrote schema/study.schema.json (editors use it to complete and check study files)\n"
         "Next: edit it, check it with `deploy validate`, then preview with `deploy plan`.\n"
     ))
     path = project / "studies" / "pilot-2.yaml"
     assert path.read_text().splitlines()[0] == \
         "# yaml-language-server: $schema=../schema/study.schema.json"
-    loaded = load_studies([path], strict=True)
-    assert loaded.problems == ()
+    schema = path.parent / "../schema/study.schema.json"  # where the first line points
+    assert schema.read_bytes() == (REPO / "schema" / "study.schema.json").read_bytes()
+    loaded = load_studies([path])
+    assert loaded.errors == ()
     assert [s.name for s in loaded.studies] == ["pilot-2"]
+    result = runner.invoke(app, ["validate"])
+    assert (result.exit_code, result.output.splitlines()[-1]) == \
+        (0, "1 study valid (3 warnings)")
+    assert "studies/pilot-2.yaml:9:8: warning: title: still the template's placeholder; " \
+        "describe your study" in result.output
+
+
+def test_init_keeps_an_existing_schema_file(project: Path) -> None:
+    (project / "schema").mkdir()
+    (project / "schema" / "study.schema.json").write_text("{}")
+    result = runner.invoke(app, ["init", "pilot"])
+    assert result.output.splitlines()[0:2] == [
+        "Wrote studies/pilot.yaml",
+        "Next: edit it, check it with `deploy validate`, then preview with `deploy plan`.",
+    ]
+    assert (project / "schema" / "study.schema.json").read_text() == "{}"
 
 
 def test_init_creates_the_studies_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

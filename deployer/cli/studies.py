@@ -6,10 +6,14 @@ Imports stay inside the functions: `deploy validate` must never import boto3.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from deployer.cli.app import app
+
+if TYPE_CHECKING:
+    from deployer.spec import Loaded
 
 
 @app.command("validate")
@@ -25,20 +29,31 @@ def validate_command(
     loaded = load_studies(paths or [DEFAULT_DIR], strict=strict)
     for problem in loaded.problems:
         typer.echo(str(problem))
-    typer.echo(_validate_summary(len(loaded.studies), len(loaded.errors),
-                                 len(loaded.warnings), len(loaded.files)))
+    typer.echo(_validate_summary(loaded))
     if loaded.errors:
         raise typer.Exit(1)
 
 
-def _validate_summary(studies: int, errors: int, warnings: int, files: int) -> str:
+def _validate_summary(loaded: Loaded) -> str:
+    errors, warnings = len(loaded.errors), len(loaded.warnings)
     if errors:
         noted = f", {_count(warnings, 'warning')}" if warnings else ""
-        return f"{_count(errors, 'error')}{noted} in {_count(files, 'file')}"
+        return f"{_count(errors, 'error')}{noted}{_where(loaded)}"
     noted = f" ({_count(warnings, 'warning')})" if warnings else ""
-    if not files:
+    if not loaded.files:
         return f"no study files found{noted}"
-    return f"{_count(studies, 'study', 'studies')} valid{noted}"
+    return f"{_count(len(loaded.studies), 'study', 'studies')} valid{noted}"
+
+
+def _where(loaded: Loaded) -> str:
+    """" in 1 of 2 files": how many of the files named or found have errors."""
+    if not loaded.files:
+        return ""  # nothing was found to check; the error says why
+    failed = set(loaded.failed)
+    total = len(failed | set(loaded.files))
+    if len(failed) == total:
+        return f" in {_count(total, 'file')}"
+    return f" in {len(failed)} of {_count(total, 'file')}"
 
 
 def _count(number: int, one: str, many: str = "") -> str:
@@ -53,8 +68,10 @@ def init_command(
     from deployer.spec import DEFAULT_DIR
     from deployer.template import write_template
 
-    path = write_template(DEFAULT_DIR, name)
+    path, schema = write_template(DEFAULT_DIR, name)
     typer.echo(f"Wrote {path}")
+    if schema is not None:
+        typer.echo(f"Wrote {schema} (editors use it to complete and check study files)")
     typer.echo("Next: edit it, check it with `deploy validate`, then preview with `deploy plan`.")
 
 
