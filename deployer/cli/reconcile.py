@@ -108,7 +108,9 @@ def plan_command(
 
 @app.command("apply")
 def apply_command(
-    plan_file: Path | None = typer.Argument(None, help="A plan saved by `deploy plan --out`."),
+    plan_file: Path | None = typer.Argument(
+        None, metavar="FILE", help="A plan saved by `deploy plan --out`."
+    ),
     env: str | None = typer.Option(
         None, "--env", help="local (default), sandbox or production; a saved plan names its own."
     ),

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 @app.command("validate")
 def validate_command(
     paths: list[Path] | None = typer.Argument(
-        None, help="Study files or directories of them (default: studies/).", show_default=False
+        None, metavar="PATH", show_default=False,
+        help="Study files or directories of them (default: studies/).",
     ),
     strict: bool = typer.Option(False, "--strict", help="Count warnings as errors (for CI)."),
 ) -> None:
