@@ -6,8 +6,11 @@ make HITs expire, assignments get abandoned and auto-approval fire without waiti
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+
+LAST_MOMENT = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
 
 
 def utc_now() -> datetime:
@@ -30,9 +33,21 @@ class Clock:
         return int(self.t() * 1000)
 
     def advance(self, seconds: float) -> None:
+        if not math.isfinite(seconds):
+            raise ValueError(f"cannot advance the clock by {seconds!r} seconds")
         if seconds < 0:
             raise ValueError("the emulator clock only moves forward")
+        if not within_range(self.base(), self.offset + seconds):
+            raise ValueError(f"advancing by {seconds!r} seconds would pass the year 9999")
         self.offset += seconds
+
+
+def within_range(base: datetime, offset: float) -> bool:
+    """Whether base + offset is a date Python and MTurk's timestamps can still show."""
+    try:
+        return base + timedelta(seconds=offset) <= LAST_MOMENT
+    except OverflowError:
+        return False
 
 
 def java_date(epoch: float) -> str:

@@ -25,6 +25,7 @@ class FaultConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        _check_types(self)
         if self.fault_phase not in PHASES:
             raise ValueError(f"fault_phase must be one of {PHASES}")
         if not 0.0 <= self.fault_rate <= 1.0:
@@ -42,6 +43,25 @@ class FaultConfig:
         if unknown:
             raise ValueError(f"unknown fault settings: {sorted(unknown)}")
         return replace(self, **changes)
+
+
+def _check_types(config: FaultConfig) -> None:
+    """The side channel hands over raw JSON: refuse what the dataclass types do not allow."""
+    def number(value: object) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    def whole(value: object) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    checks = (("throttle_rate", config.throttle_rate is None or number(config.throttle_rate)),
+              ("throttle_burst", whole(config.throttle_burst)),
+              ("fault_rate", number(config.fault_rate)),
+              ("fault_phase", isinstance(config.fault_phase, str)),
+              ("latency_ms", whole(config.latency_ms)),
+              ("seed", whole(config.seed)))
+    for name, ok in checks:
+        if not ok:
+            raise ValueError(f"{name} has the wrong type: {getattr(config, name)!r}")
 
 
 class Faults:

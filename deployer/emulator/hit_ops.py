@@ -9,10 +9,11 @@ from typing import Any
 
 from deployer.emulator import ids
 from deployer.emulator.exceptions import invalid, turk
+from deployer.emulator.liability import check_funds
 from deployer.emulator.models import Emulator
 from deployer.emulator.paging import paginate
 from deployer.emulator.questions import check_question
-from deployer.emulator.requirements import normalise
+from deployer.emulator.requirements import SYSTEM_TYPES, normalise
 from deployer.emulator.state import HitRec, HitTypeRec
 from deployer.emulator.validation import MAX_SECONDS, Params
 from deployer.emulator.views import hit_view
@@ -69,7 +70,7 @@ def _create(emu: Emulator, p: Params, kind_of: Callable[[], HitTypeRec]) -> Body
         raise turk("HitAlreadyExists",
                    f'UniqueRequestToken "{token}" has already been used to create HIT {original}')
     kind = kind_of()  # only now: a refused request leaves no new HIT type behind
-    emu.check_funds(kind, max_assignments, max_assignments)
+    check_funds(emu, kind, max_assignments, max_assignments)
     now = emu.now()
     hit = HitRec(id=emu.new_id("hit"), type_id=kind.id, creation=now, expiration=now + lifetime,
                  max_assignments=max_assignments, created_with=max_assignments,
@@ -113,7 +114,8 @@ def list_hits(emu: Emulator, p: Params) -> Body:
 
 def list_hits_for_qualification_type(emu: Emulator, p: Params) -> Body:
     qual_id = p.entity("QualificationTypeId")
-    if qual_id not in emu.state.qual_types and qual_id != emu.masters_id:
+    known = qual_id in emu.state.qual_types or qual_id in SYSTEM_TYPES
+    if not known and qual_id != emu.masters_id:  # system types as in GetQualificationType
         raise turk("QualificationTypeDoesNotExist", f"QualificationType {qual_id} does not exist.")
     hits = [h for h in emu.state.hits.values()
             if any(r["QualificationTypeId"] == qual_id for r in emu.hit_type(h).requirements)]

@@ -8,6 +8,7 @@ from typing import Any
 
 from deployer.emulator.clock import java_date
 from deployer.emulator.exceptions import RequestError, invalid, turk
+from deployer.emulator.liability import check_funds
 from deployer.emulator.models import Emulator
 from deployer.emulator.paging import paginate
 from deployer.emulator.state import HitRec
@@ -56,7 +57,7 @@ def create_additional_assignments(emu: Emulator, p: Params) -> Body:
         raise turk("InvalidMaximumAssignmentsIncrease",
                    "A HIT created with fewer than 10 assignments cannot be extended to have "
                    "10 or more assignments.")
-    emu.check_funds(emu.hit_type(hit), hit.max_assignments + extra, extra)
+    check_funds(emu, emu.hit_type(hit), hit.max_assignments + extra, extra)
     hit.max_assignments += extra
     hit.reviewing = False
     emu.remember("assign", token, emu.request_id)

@@ -3,20 +3,24 @@
 No HTTP here. Operations live in hit_ops / work_ops / qual_ops and receive this object;
 `refresh()` applies everything that happens merely because time passed (abandonment,
 auto-approval, 120-day disposal, token expiry) and runs before every request.
+Page tokens live here, not in the saved state: they are many, short-lived and cheap to lose.
 """
 
 from __future__ import annotations
 
+import math
+import secrets
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from deployer.cost import assignments_cost, fee_per_assignment
+from deployer.cost import fee_per_assignment
 from deployer.emulator import ids
-from deployer.emulator.clock import Clock, utc_now
+from deployer.emulator.clock import Clock, utc_now, within_range
 from deployer.emulator.exceptions import RequestError, turk
 from deployer.emulator.faults import FaultConfig, Faults
 from deployer.emulator.state import AssignmentRec, HitRec, HitTypeRec, LedgerEntry, State
@@ -51,7 +55,10 @@ class Config:
     strict_expiration: bool = False  # True: refuse shortening to a future time
     default_page_size: int = 10
     page_token_ttl: int = DAY
-    seed: str = "mturk-emulator"  # material for deterministic IDs
+    page_token_memory: int = 1000  # beyond this many, the oldest page tokens are forgotten
+    # Material for the IDs. Random by default so two fresh emulators never hand out the same
+    # HITId; saved with the state, and fixed by tests that want reproducible IDs.
+    seed: str = field(default_factory=lambda: secrets.token_hex(8))
 
     def __post_init__(self) -> None:
         if self.personality not in MASTERS_IDS:
@@ -63,6 +70,8 @@ class Config:
         if not balance.is_finite() or balance < 0:
             raise ValueError(f"balance {self.balance!r} must be a non-negative amount")
         object.__setattr__(self, "balance", f"{balance:.2f}")  # "20" -> "20.00", as MTurk shows
+        if self.page_token_memory < 1:
+            raise ValueError("page_token_memory must be at least 1")
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -81,6 +90,9 @@ class Emulator:
         self.faults = Faults(faults)
         self.lock = threading.RLock()
         self.request_id = ""
+        self.pages: OrderedDict[str, PageMark] = OrderedDict()
+        self._page_salt = secrets.token_hex(8)  # new per process: no token outlives a restart
+        self._pages_issued = 0
 
     @property
     def workers(self) -> Workers:
@@ -96,6 +108,7 @@ class Emulator:
     def advance(self, seconds: float) -> None:
         with self.lock:
             self.clock.advance(seconds)
+            self.refresh()
 
     @property
     def masters_id(self) -> str:
@@ -144,14 +157,19 @@ class Emulator:
         return bool(old)
 
     def _forget_tokens(self, now: float) -> bool:
-        memory = self.config.token_memory
-        stale = [k for k, (t, _) in self.state.tokens.items() if t + memory <= now]
-        for key in stale:
-            del self.state.tokens[key]
-        pages = [k for k, v in self.state.pages.items() if v[0] + self.config.page_token_ttl <= now]
-        for key in pages:
-            del self.state.pages[key]
-        return bool(stale or pages)
+        """Both stores are kept in the order tokens were issued, so only the front is checked."""
+        tokens = self.state.tokens
+        forgotten = False
+        while tokens:
+            key, (issued, _) = next(iter(tokens.items()))
+            if issued + self.config.token_memory > now:
+                break
+            del tokens[key]
+            forgotten = True
+        pages = self.pages
+        while pages and next(iter(pages.values())).issued + self.config.page_token_ttl <= now:
+            pages.popitem(last=False)
+        return forgotten  # page tokens are not saved, so forgetting them changes nothing
 
     # --- HIT facts --------------------------------------------------------------------------
     def hit(self, hit_id: str) -> HitRec:
@@ -199,7 +217,21 @@ class Emulator:
 
     def remember(self, family: str, token: str | None, result: Any) -> None:
         if token is not None:
-            self.state.tokens[f"{family}:{token}"] = [self.now(), result]
+            key = f"{family}:{token}"
+            self.state.tokens.pop(key, None)  # re-insert at the end: the store stays time-ordered
+            self.state.tokens[key] = [self.now(), result]
+
+    # --- page tokens ----------------------------------------------------------------------
+    def issue_page(self, query: str, last: list[Any]) -> str:
+        self._pages_issued += 1
+        token = ids.page_token(f"{self._page_salt}:{self._pages_issued}")
+        self.pages[token] = PageMark(self.now(), query, last)
+        while len(self.pages) > self.config.page_token_memory:
+            self.pages.popitem(last=False)
+        return token
+
+    def page(self, token: str) -> PageMark | None:
+        return self.pages.get(token)
 
     # --- money ------------------------------------------------------------------------------
     def balance(self) -> str:
@@ -223,19 +255,6 @@ class Emulator:
 
     def requires_masters(self, kind: HitTypeRec) -> bool:
         return any(r["QualificationTypeId"] == self.masters_id for r in kind.requirements)
-
-    def check_funds(self, kind: HitTypeRec, max_assignments: int, count: int) -> None:
-        """Creating work needs the balance to cover it (the service's "assignment liability").
-
-        Only this request's cost is compared with the balance; what other open HITs might still
-        cost is not held back (a simplification, see the README's table of choices).
-        """
-        if self.config.personality != "production":
-            return
-        reward = Decimal(kind.reward)
-        cost = assignments_cost(reward, count, max_assignments, self.requires_masters(kind))
-        if cost > Decimal(self.state.balance):
-            raise turk("InsufficientFunds", INSUFFICIENT_FUNDS)
 
     def approve(self, assignment: AssignmentRec, when: float, feedback: str | None) -> None:
         hit = self.state.hits[assignment.hit_id]
@@ -263,6 +282,19 @@ class Emulator:
     def load_json(self, data: dict[str, Any]) -> None:
         with self.lock:
             self.config = Config(**data["config"])
-            self.clock.offset = float(data["clock_offset"])
+            offset = float(data["clock_offset"])
+            if not math.isfinite(offset) or not within_range(self.clock.base(), offset):
+                raise ValueError(f"clock_offset {offset!r} is not a number of seconds that keeps "
+                                 "the emulator's date before the year 9999")
+            self.clock.offset = offset
             self.faults.configure(FaultConfig(**data["faults"]))
             self.state = state_from_json(data["state"])
+
+
+@dataclass(frozen=True)
+class PageMark:
+    """What a NextToken stands for: when it was issued, for which listing, after which item."""
+
+    issued: float
+    query: str
+    last: list[Any]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from deployer.emulator import ids
 from deployer.emulator.exceptions import RequestError
 from deployer.emulator.models import Emulator
 from deployer.emulator.validation import Params
@@ -35,22 +34,14 @@ def paginate(
     page = ordered[:size]
     meta: dict[str, Any] = {"NumResults": len(page)}
     if page:
-        meta["NextToken"] = _issue(emu, query, key(page[-1]))
+        meta["NextToken"] = emu.issue_page(query, key(page[-1]))
     return page, meta
 
 
 def _after(
     emu: Emulator, token: str, query: str, ordered: list[T], key: Callable[[T], SortKey]
 ) -> list[T]:
-    entry = emu.state.pages.get(token)
-    if entry is None or entry[1] != query:
+    mark = emu.page(token)
+    if mark is None or mark.query != query:
         raise RequestError(f"The pagination token {token} is not valid.")
-    last = entry[2]
-    return [item for item in ordered if key(item) > last]
-
-
-def _issue(emu: Emulator, query: str, last: SortKey) -> str:
-    emu.state.counter += 1
-    token = ids.page_token(f"{emu.config.seed}:{emu.state.counter}")
-    emu.state.pages[token] = [emu.now(), query, last]
-    return token
+    return [item for item in ordered if key(item) > mark.last]

@@ -29,7 +29,8 @@ def save(emu: Emulator, path: Path) -> None:
 def load(emu: Emulator, path: Path) -> None:
     try:
         emu.load_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError,
+            RecursionError) as error:
         raise DeployError(
             f"{path}: the emulator state cannot be read ({type(error).__name__}: {error}); "
             "move or delete the file to start the local environment afresh"

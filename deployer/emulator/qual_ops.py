@@ -7,9 +7,10 @@ from typing import Any
 from deployer.emulator.exceptions import RequestError, invalid, turk
 from deployer.emulator.models import Emulator
 from deployer.emulator.paging import paginate
+from deployer.emulator.questions import check_test
 from deployer.emulator.requirements import SYSTEM_TYPES
 from deployer.emulator.state import QualRec, QualTypeRec
-from deployer.emulator.validation import Params
+from deployer.emulator.validation import WORKER, Params
 from deployer.emulator.views import qual_type_view, qual_view
 
 Body = dict[str, Any]
@@ -43,7 +44,7 @@ def _xml(p: Params, name: str) -> str | None:
 
 
 def create_qualification_type(emu: Emulator, p: Params) -> Body:
-    name = p.text("Name", 2000, 1)
+    name = p.text("Name", None, 1)
     rec = QualTypeRec(
         id="", name=name, description=p.text("Description", 2000, 1),
         keywords=p.opt_text("Keywords", 1000),
@@ -55,6 +56,8 @@ def create_qualification_type(emu: Emulator, p: Params) -> Body:
             "TestDurationInSeconds") else None,
         auto_granted=p.boolean("AutoGranted", False),
     )
+    if rec.test is not None:
+        check_test(rec.test)
     if rec.test is not None and rec.test_duration is None:
         raise invalid("TestDurationInSeconds", None, "A Test needs TestDurationInSeconds.")
     if rec.test is not None and rec.auto_granted:
@@ -80,7 +83,7 @@ def list_qualification_types(emu: Emulator, p: Params) -> Body:
         raise invalid("MustBeRequestable", p.raw.get("MustBeRequestable"))
     requestable = p.boolean("MustBeRequestable", False)
     owned = p.boolean("MustBeOwnedByCaller", False)
-    query = (p.opt_text("Query", 1000) or "").lower()
+    query = (p.opt_text("Query") or "").lower()
     found = list(emu.state.qual_types.values())
     if not owned:
         found += [t for t in (_system_type(emu, i) for i in [*SYSTEM_TYPES, emu.masters_id]) if t]
@@ -118,7 +121,7 @@ def associate(emu: Emulator, p: Params) -> Body:
 
 def disassociate(emu: Emulator, p: Params) -> Body:
     worker_id, type_id = p.worker(), p.entity("QualificationTypeId")
-    p.opt_text("Reason", 1024)
+    p.opt_text("Reason")
     _custom_type(emu, type_id)
     qual = emu.state.quals.get(f"{type_id}:{worker_id}")
     if qual is None or qual.status != "Granted":
@@ -153,7 +156,7 @@ def list_workers_with_qualification_type(emu: Emulator, p: Params) -> Body:
 
 
 def create_worker_block(emu: Emulator, p: Params) -> Body:
-    worker_id, reason = p.worker(), p.text("Reason", 1024, 1)
+    worker_id, reason = p.worker(), p.text("Reason", None, 1)
     _known_worker(emu, worker_id)
     emu.state.blocks[worker_id] = reason
     return {}
@@ -161,7 +164,7 @@ def create_worker_block(emu: Emulator, p: Params) -> Body:
 
 def delete_worker_block(emu: Emulator, p: Params) -> Body:
     worker_id = p.worker()
-    p.opt_text("Reason", 1024)
+    p.opt_text("Reason")
     emu.state.blocks.pop(worker_id, None)  # unblocking a non-blocked worker succeeds
     return {}
 
@@ -178,7 +181,8 @@ def notify_workers(emu: Emulator, p: Params) -> Body:
     worker_ids = p.items("WorkerIds", 100, 1)
     failures = []
     for worker_id in worker_ids:
-        if not isinstance(worker_id, str) or not worker_id.startswith("A"):
+        if (not isinstance(worker_id, str) or not WORKER.fullmatch(worker_id)
+                or len(worker_id) > 64):
             raise invalid("WorkerIds", worker_id)
         reviewed = any(a.worker_id == worker_id and a.status in ("Approved", "Rejected")
                        for a in emu.state.assignments.values())
@@ -218,6 +222,6 @@ def _notification(p: Params) -> dict[str, Any]:
             raise invalid("EventTypes", event)
     if p.raw.get("Version") != "2006-05-05":
         raise invalid("Version", p.raw.get("Version"))
-    return {"Destination": p.text("Destination", 1000, 1),
+    return {"Destination": p.text("Destination", None, 1),
             "Transport": p.enum("Transport", ("Email", "SQS", "SNS")),
             "Version": "2006-05-05", "EventTypes": list(events)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from xml.sax.saxutils import escape
@@ -15,6 +16,9 @@ FORM_NSS = (SCHEMAS + "2017-11-06/QuestionForm.xsd", SCHEMAS + "2005-10-01/Quest
 ANSWERS_NS = SCHEMAS + "2005-10-01/QuestionFormAnswers.xsd"
 MAX_QUESTION_BYTES = 65_535
 RESERVED_FIELDS = frozenset({"assignmentId", "hitId", "turkSubmitTo", "workerId"})
+# Characters XML 1.0 cannot carry at all, not even as &#...; references.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+DIGITS = re.compile(r"[0-9]+")
 HTML5_ERROR = (
     "There was an error parsing the HTML5 data in your request.  Please make sure the data is "
     "well-formed and validates as HTML5. Details: "
@@ -29,19 +33,36 @@ OPTIONAL_END = frozenset(
 )
 
 
-def check_question(question: str) -> None:
-    if len(question.encode("utf-8")) > MAX_QUESTION_BYTES:
-        raise invalid("Question", "<too long>", "Question must be at most 65535 bytes.")
+def _parse(name: str, xml: str) -> ET.Element:
+    if len(xml.encode("utf-8")) > MAX_QUESTION_BYTES:
+        raise invalid(name, "<too long>", f"{name} must be at most 65535 bytes.")
     try:
-        root = ET.fromstring(question.strip().encode("utf-8"))
+        return ET.fromstring(xml.strip().encode("utf-8"))
     except ET.ParseError as error:
-        raise invalid("Question", question, f"The XML is not well-formed: {error}.") from None
+        raise invalid(name, xml, f"The XML is not well-formed: {error}.") from None
+
+
+def _is_form(root: ET.Element) -> bool:
+    return root.tag in {f"{{{ns}}}QuestionForm" for ns in FORM_NSS}
+
+
+def check_test(test: str) -> None:
+    """A qualification test: QuestionForm is the only format allowed (reference §5.3)."""
+    root = _parse("Test", test)
+    if not _is_form(root):
+        raise invalid("Test", test, "A qualification test must be a QuestionForm in its "
+                                    "schema namespace.")
+    _check_form(root)
+
+
+def check_question(question: str) -> None:
+    root = _parse("Question", question)
     match root.tag:
         case tag if tag == f"{{{EXTERNAL_NS}}}ExternalQuestion":
             _check_external(root)
         case tag if tag == f"{{{HTML_NS}}}HTMLQuestion":
             _check_html_question(root)
-        case tag if tag in {f"{{{ns}}}QuestionForm" for ns in FORM_NSS}:
+        case _ if _is_form(root):
             _check_form(root)
         case _:
             raise invalid(
@@ -61,7 +82,7 @@ def _child(root: ET.Element, name: str) -> str:
 
 def _check_frame_height(root: ET.Element) -> None:
     height = _child(root, "FrameHeight")
-    if not height.isdigit():
+    if not DIGITS.fullmatch(height):  # str.isdigit() would take "٣" or "²"
         raise invalid("FrameHeight", height)
 
 
@@ -85,8 +106,16 @@ def _check_form(root: ET.Element) -> None:
     questions = root.findall(f"{{{ns}}}Question")
     if not questions:
         raise invalid("Question", "QuestionForm", "A QuestionForm needs at least one Question.")
+    seen: set[str] = set()
     for question in questions:
-        _child(question, "QuestionIdentifier")
+        identifier = _child(question, "QuestionIdentifier")
+        if identifier in seen:
+            raise invalid("QuestionIdentifier", identifier,
+                          "Each Question of a QuestionForm needs its own QuestionIdentifier.")
+        seen.add(identifier)
+        for part in ("QuestionContent", "AnswerSpecification"):
+            if question.find(f"{{{ns}}}{part}") is None:
+                raise invalid(part, None, f"Question {identifier} needs a {part}.")
 
 
 class _Balance(HTMLParser):
@@ -151,4 +180,7 @@ def answer_xml(fields: dict[str, str]) -> str:
 
 
 def _ascii(text: str) -> str:
-    return escape(text).encode("ascii", "xmlcharrefreplace").decode("ascii")
+    # What XML cannot hold is dropped, as a browser's form post never yields well-formed XML
+    # with it; everything else becomes ASCII with character references.
+    kept = NOT_XML.sub("", text)
+    return escape(kept).encode("ascii", "xmlcharrefreplace").decode("ascii")

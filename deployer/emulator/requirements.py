@@ -22,6 +22,7 @@ COMPARATORS = ("LessThan", "LessThanOrEqualTo", "GreaterThan", "GreaterThanOrEqu
                "NotEqualTo", "Exists", "DoesNotExist", "In", "NotIn")
 SCALAR = COMPARATORS[:6]
 ACTIONS = ("Accept", "PreviewAndAccept", "DiscoverPreviewAndAccept")
+NEW_WORKER_HISTORY = 100  # below this many approved assignments the approval rate reads 100
 NAME = "QualificationRequirements"
 
 
@@ -113,6 +114,10 @@ def _actions(item: dict[str, Any]) -> dict[str, Any]:
 # --- matching, for simulated workers ------------------------------------------------------
 def worker_value(emu: Emulator, worker: WorkerRec, type_id: str) -> int | None:
     if type_id == PERCENT_APPROVED:
+        # MTurk shows 100% until a worker has 100 assignments (reference §4.3); the emulator
+        # counts a worker's history by NumberHITsApproved.
+        if worker.approved_count < NEW_WORKER_HISTORY:
+            return 100
         return worker.percent_approved
     if type_id == NUMBER_APPROVED:
         return worker.approved_count

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import time
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +22,7 @@ from deployer.emulator.exceptions import (
     ServiceFault,
     ThrottlingException,
     UnknownOperation,
+    invalid,
 )
 from deployer.emulator.models import Emulator
 from deployer.emulator.validation import Params
@@ -82,7 +85,7 @@ def check_signature(authorization: str | None) -> None:
     if not authorization:
         raise AuthenticationError("MissingAuthenticationTokenException",
                                   "Missing Authentication Token")
-    if not SIGV4.match(authorization):
+    if not SIGV4.fullmatch(authorization):
         raise AuthenticationError("IncompleteSignatureException",
                                   "The Authorization header is not a well-formed SigV4 header.")
 
@@ -90,11 +93,36 @@ def check_signature(authorization: str | None) -> None:
 def _params(body: bytes) -> Params:
     try:
         raw = json.loads(body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise SerializationError("The request body is not valid JSON.") from None
     if not isinstance(raw, dict):
         raise SerializationError("The request body must be a JSON object.")
+    for name, value in raw.items():
+        if not _encodable(name) or not _encodable(value):
+            raise invalid(str(name).encode("utf-8", "replace").decode("utf-8"), "<not UTF-8>",
+                          "The value contains a lone surrogate, which is not Unicode text.")
     return Params(raw)
+
+
+def _encodable(value: Any) -> bool:
+    """False when a string anywhere inside `value` cannot be UTF-8 (a lone "\\ud800" escape).
+
+    Iterative, because json.loads already accepted a nesting depth close to the recursion limit.
+    """
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return True
 
 
 def handle(
@@ -109,18 +137,23 @@ def handle(
         try:
             check_signature(authorization)
             name = operation_name(target)
-            return 200, _run(emu, name, _params(body), request_id), name not in READ_ONLY
+            params = _params(body)
+            if emu.faults.throttled():
+                raise ThrottlingException()
+            if emu.faults.fault("before"):
+                raise ServiceFault()
+            emu.request_id = request_id
+            # A read saves too when time alone changed something (auto-approval, expiry...).
+            changed = emu.refresh() or name not in READ_ONLY
+            return 200, _run(emu, name, params), changed
         except EmulatorError as error:
             return error.status, error.body(emu.clock.ms()), True
+        except Exception:  # a bug must answer like MTurk's own, never drop the connection
+            traceback.print_exc(file=sys.stderr)
+            return 500, ServiceFault().body(emu.clock.ms()), True
 
 
-def _run(emu: Emulator, name: str, params: Params, request_id: str) -> dict[str, Any]:
-    if emu.faults.throttled():
-        raise ThrottlingException()
-    if emu.faults.fault("before"):
-        raise ServiceFault()
-    emu.request_id = request_id
-    emu.refresh()
+def _run(emu: Emulator, name: str, params: Params) -> dict[str, Any]:
     result = OPERATIONS[name](emu, params)
     if emu.faults.fault("after"):
         raise ServiceFault()  # the work is done, but the caller never hears of it

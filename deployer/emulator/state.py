@@ -124,8 +124,7 @@ class State:
     blocks: dict[str, str] = field(default_factory=dict)  # worker -> reason
     bonuses: list[BonusRec] = field(default_factory=list)
     ledger: list[LedgerEntry] = field(default_factory=list)
-    tokens: dict[str, list[Any]] = field(default_factory=dict)  # key -> [time, result]
-    pages: dict[str, list[Any]] = field(default_factory=dict)  # token -> [time, query, after]
+    tokens: dict[str, list[Any]] = field(default_factory=dict)  # key -> [time, result], by time
     balance: str = "10000.00"
     counter: int = 0
 
@@ -155,4 +154,6 @@ def from_json(data: dict[str, Any]) -> State:
     for name in simple:
         if name in data:
             setattr(state, name, data[name])
+    # The file is written with sorted keys; expiry reads the token store oldest first.
+    state.tokens = dict(sorted(state.tokens.items(), key=lambda item: float(item[1][0])))
     return state

@@ -6,6 +6,7 @@ length, pattern, enum and the service-side ranges of §4, raising ParameterValid
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,8 @@ WORKER = re.compile(r"^A[A-Z0-9]+$")
 MONEY = re.compile(r"^[0-9]+(\.)?[0-9]{0,2}$")
 FEEDBACK_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_SECONDS = 31_536_000
+# 9999-12-31T23:59:59Z: the last instant Java's Date formatting (and Python's datetime) can show.
+MAX_EPOCH = 253_402_300_799
 
 
 class Params:
@@ -39,7 +42,7 @@ class Params:
 
     def pattern(self, name: str, regex: re.Pattern[str], max_len: int = 64) -> str:
         value = self.text(name, max_len, 1)
-        if not regex.match(value):
+        if not regex.fullmatch(value):
             raise invalid(name, value)
         return value
 
@@ -84,16 +87,10 @@ class Params:
 
     def timestamp(self, name: str) -> float:
         value = self.raw.get(name)
-        if isinstance(value, bool):
+        epoch = _epoch(value)
+        if epoch is None or not math.isfinite(epoch) or not 0 <= epoch <= MAX_EPOCH:
             raise invalid(name, value)
-        if isinstance(value, (int, float)):
-            return float(value)
-        if isinstance(value, str):
-            try:
-                return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-            except ValueError:
-                pass
-        raise invalid(name, value)
+        return epoch
 
     def items(self, name: str, max_items: int, min_items: int = 0) -> list[Any]:
         value = self.raw.get(name, [])
@@ -117,3 +114,20 @@ class Params:
 
     def next_token(self) -> str | None:
         return self.opt_text("NextToken", 255, 1)
+
+
+def _epoch(value: Any) -> float | None:
+    """Epoch seconds from a JSON number or (defensively, reference §1.2) an ISO-8601 string."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        try:
+            return float(value)
+        except OverflowError:  # an integer beyond any float
+            return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except (ValueError, OverflowError):
+            return None
+    return None

@@ -34,7 +34,7 @@ def _state_error(allowed: str) -> RequestError:
 
 def list_assignments(emu: Emulator, p: Params) -> Body:
     hit = emu.hit(p.entity("HITId"))
-    raw = p.items("AssignmentStatuses", 3)
+    raw = p.items("AssignmentStatuses", 10**6)  # the model sets no limit; repeats are harmless
     for status in raw:
         if status not in STATUSES:
             raise invalid("AssignmentStatuses", status)
@@ -82,7 +82,7 @@ def send_bonus(emu: Emulator, p: Params) -> Body:
     worker_id = p.worker()
     amount = Decimal(p.money("BonusAmount"))
     assignment_id = p.entity("AssignmentId")
-    reason = p.text("Reason", 4096, 1)
+    reason = p.text("Reason", None, 1)
     token = p.token()
     if worker_id not in emu.state.workers:
         raise invalid("WorkerId", worker_id)

@@ -6,6 +6,7 @@ never through the MTurk X-Amz-Target namespace, so code under test cannot come t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from deployer.emulator import ids
@@ -14,6 +15,9 @@ from deployer.emulator.questions import answer_xml
 from deployer.emulator.requirements import satisfies
 from deployer.emulator.state import AssignmentRec, QualRec, WorkerRec
 from deployer.emulator.validation import WORKER
+
+COUNTRY = re.compile(r"[A-Za-z]{2}")  # ISO 3166-1 alpha-2
+SUBDIVISION = re.compile(r"[A-Za-z0-9]{2}")  # the part of ISO 3166-2 after the dash
 
 
 class SimulationError(Exception):
@@ -37,23 +41,25 @@ class Workers:
         qualifications: dict[str, int] | None = None,
     ) -> str:
         """Adds (or replaces) a worker; `qualifications` grants custom types with values."""
+        _check_profile(country, subdivision, adult, masters, approved_count, percent_approved)
+        grants = _check_grants(qualifications or {})
         with self.emu.lock:
             state = self.emu.state
             if worker_id is None:
                 state.counter += 1
                 worker_id = ids.worker_id(f"{self.emu.config.seed}:{state.counter}")
-            if not WORKER.match(worker_id) or len(worker_id) > 64:
+            if (not isinstance(worker_id, str) or not WORKER.fullmatch(worker_id)
+                    or len(worker_id) > 64):
                 raise SimulationError(f"{worker_id!r} is not a worker id (A + uppercase/digits)")
-            if not 0 <= percent_approved <= 100 or approved_count < 0:
-                raise SimulationError("approval history out of range")
+            unknown = [t for t in grants if t not in state.qual_types]
+            if unknown:
+                raise SimulationError(f"qualification type {unknown[0]} does not exist")
             state.workers[worker_id] = WorkerRec(
                 id=worker_id, country=country.upper(),
                 subdivision=subdivision.upper() if subdivision else None, adult=adult,
                 masters=masters, approved_count=approved_count,
                 percent_approved=percent_approved)
-            for type_id, value in (qualifications or {}).items():
-                if type_id not in state.qual_types:
-                    raise SimulationError(f"qualification type {type_id} does not exist")
+            for type_id, value in grants.items():
                 state.quals[f"{type_id}:{worker_id}"] = QualRec(
                     type_id=type_id, worker_id=worker_id, grant_time=self.emu.now(), value=value)
             return worker_id
@@ -102,7 +108,7 @@ class Workers:
             assignment.status = "Submitted"
             assignment.submit_time = now
             assignment.auto_approval_time = now + self.emu.hit_type(hit).auto_approval_delay
-            assignment.answer = answer_xml({k: str(v) for k, v in (answers or {}).items()})
+            assignment.answer = answer_xml({str(k): str(v) for k, v in (answers or {}).items()})
             self.emu.refresh()  # a zero auto-approval delay approves on submission
             return assignment.answer
 
@@ -116,8 +122,41 @@ class Workers:
 
     def ledger(self) -> dict[str, Any]:
         with self.emu.lock:
+            self.emu.refresh()  # auto-approvals that are due have been paid
             return {
                 "Personality": self.emu.config.personality,
                 "AvailableBalance": self.emu.balance(),
                 "Entries": [vars(e).copy() for e in self.emu.state.ledger],
             }
+
+
+def _check_profile(country: Any, subdivision: Any, adult: Any, masters: Any,
+                   approved_count: Any, percent_approved: Any) -> None:
+    if not isinstance(country, str) or not COUNTRY.fullmatch(country):
+        raise SimulationError(f"Country must be two letters (ISO 3166-1), not {country!r}")
+    if subdivision is not None and (not isinstance(subdivision, str)
+                                    or not SUBDIVISION.fullmatch(subdivision)):
+        raise SimulationError(f"Subdivision must be two letters or digits, not {subdivision!r}")
+    for name, flag in (("Adult", adult), ("Masters", masters)):
+        if not isinstance(flag, bool):
+            raise SimulationError(f"{name} must be true or false, not {flag!r}")
+    if not _integer(approved_count) or approved_count < 0:
+        raise SimulationError(f"NumberHITsApproved must be a whole number >= 0, "
+                              f"not {approved_count!r}")
+    if not _integer(percent_approved) or not 0 <= percent_approved <= 100:
+        raise SimulationError(f"PercentAssignmentsApproved must be a whole number 0-100, "
+                              f"not {percent_approved!r}")
+
+
+def _check_grants(qualifications: Any) -> dict[str, int]:
+    if not isinstance(qualifications, dict):
+        raise SimulationError("Qualifications must map qualification type ids to integers")
+    for type_id, value in qualifications.items():
+        if not isinstance(type_id, str) or not _integer(value):
+            raise SimulationError(f"Qualifications: {type_id!r} must map to an integer, "
+                                  f"not {value!r}")
+    return dict(qualifications)
+
+
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

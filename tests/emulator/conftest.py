@@ -21,6 +21,20 @@ EXTERNAL = (
     f'<ExternalQuestion xmlns="{EXTERNAL_NS}"><ExternalURL>https://example.org/task?a=1&amp;b=2'
     "</ExternalURL><FrameHeight>0</FrameHeight></ExternalQuestion>"
 )
+FORM_NS = (
+    "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2017-11-06/QuestionForm.xsd"
+)
+QUESTION = ("<Question><QuestionIdentifier>{}</QuestionIdentifier><QuestionContent><Text>Why?"
+            "</Text></QuestionContent><AnswerSpecification><FreeTextAnswer/></AnswerSpecification>"
+            "</Question>")
+# Any well-formed SigV4 header passes; raw requests need one like boto3's.
+SIGV4 = ("AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/mturk-requester/aws4_request, "
+         "SignedHeaders=host, Signature=ab")
+
+
+def question_form(*questions: str) -> str:
+    """A QuestionForm; each argument is one Question's XML (see QUESTION)."""
+    return f'<QuestionForm xmlns="{FORM_NS}">{"".join(questions)}</QuestionForm>'
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +83,8 @@ class Env:
         self.emu.workers.submit(assignment, answers or {"rating": "4"})
         return assignment
 
-    def side(self, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    def side(self, path: str, body: Any = None) -> tuple[int, Any]:
+        """A side-channel call: GET without a body, POST with one (any JSON value)."""
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.url + path, data=data,
                                          method="GET" if body is None else "POST")
@@ -78,6 +93,19 @@ class Env:
                 return reply.status, _decode(reply.read(), reply.headers.get_content_type())
         except urllib.error.HTTPError as error:
             return error.code, _decode(error.read(), error.headers.get_content_type())
+
+
+    def wire(self, operation: str, body: bytes | dict[str, Any]) -> tuple[int, Any]:
+        """An MTurk request without boto3, for bodies boto3 would never send."""
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + "/", data=data, method="POST", headers={
+            "X-Amz-Target": f"MTurkRequesterServiceV20170117.{operation}",
+            "Content-Type": "application/x-amz-json-1.1", "Authorization": SIGV4})
+        try:
+            with urllib.request.urlopen(request) as reply:
+                return reply.status, json.loads(reply.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
 
 
 def _decode(raw: bytes, content_type: str) -> Any:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from .conftest import Env
+from .conftest import QUESTION, Env, question_form
 from .helpers import request_error, validation_error
+
+TEST_FORM = question_form(QUESTION.format("q1"))
 
 
 def _qual(env: Env, name: str = "took-part", **kwargs: object) -> str:
@@ -33,7 +35,7 @@ def test_create_validation(env: Env) -> None:
     validation_error(lambda: _qual(env, Keywords="k" * 1001), "Keywords")
     validation_error(lambda: env.client.create_qualification_type(
         Name="n", Description="d", QualificationTypeStatus="Paused"), "QualificationTypeStatus")
-    validation_error(lambda: _qual(env, "t", Test="<QuestionForm/>"), "TestDurationInSeconds")
+    validation_error(lambda: _qual(env, "t", Test=TEST_FORM), "TestDurationInSeconds")
 
 
 def test_list_qualification_types(env: Env) -> None:

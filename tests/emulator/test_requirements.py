@@ -83,9 +83,9 @@ def _accepts(env: Env, requirement: dict[str, Any], **worker: Any) -> bool:
 
 def test_accept_honours_integer_comparators(env: Env) -> None:
     assert _accepts(env, _req(PERCENT, "GreaterThanOrEqualTo", IntegerValues=[95]),
-                    percent_approved=95)
+                    percent_approved=95, approved_count=100)
     assert not _accepts(env, _req(PERCENT, "GreaterThan", IntegerValues=[95]),
-                        percent_approved=95)
+                        percent_approved=95, approved_count=100)
     assert _accepts(env, _req("00000000000000000040", "LessThan", IntegerValues=[10]))
     assert _accepts(env, _req(PERCENT, "NotIn", IntegerValues=[1, 2]))
     assert not _accepts(env, _req(PERCENT, "In", IntegerValues=[1, 2]))
