@@ -152,8 +152,7 @@ class _Steps:
             case Create(hit=hit):
                 self.create(hit)
             case Replace(old_hit_id=old, hit=hit):
-                self.expire(hit.address, old)
-                self.create(hit)
+                self.replace(old, hit)
             case Extend():
                 self.extend(action)
             case UpdateType(hit_id=hit_id, hit_type=hit_type, config_hash=config_hash):
@@ -201,11 +200,23 @@ class _Steps:
             self.report(f"{action.address}: expiry moved to {action.expires_at:%Y-%m-%d %H:%M} UTC")
         self.recorder.mark(action.hit_id, config_hash=action.config_hash)
 
-    def expire(self, address: str, hit_id: str) -> None:
+    def expire(self, address: str, hit_id: str) -> ObservedHit | None:
         now = self.clock()
-        self.mturk.expire(hit_id, now)
+        seen = self.mturk.expire(hit_id, now)
         self.recorder.mark(hit_id, status="expired", expires_at=now)
         self.report(f"{address}: expired {hit_id}")
+        return seen
+
+    def replace(self, old: str, hit: NewHit) -> None:
+        """Expire, then carry what is still unstarted now: workers may have accepted more of
+        the old HIT since the plan was made, and that work must not be paid twice."""
+        seen = self.expire(hit.address, old)
+        left = hit.max_assignments if seen is None else min(hit.max_assignments, seen.available)
+        if left == 0:
+            self.report(f"{hit.address}: nothing left to carry to a new HIT; all of {old} "
+                        "was taken meanwhile")
+            return
+        self.create(replace(hit, max_assignments=left))
 
 
 def intent(hit: NewHit) -> RecordedHit:

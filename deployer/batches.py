@@ -71,16 +71,19 @@ def batch_number(address: str) -> int:
 
 
 def consumed_before(ctx: Context, current: RecordedHit) -> int:
-    """Assignments older generations used up: what each did not hand on to its successor."""
+    """Assignments older generations used up (they count toward the study's total)."""
     older = [h for h in ctx.history(current.address) if h.generation < current.generation]
     chain = [*older, current]
-    return sum(max(0, offered(ctx, a) - b.created_with) for a, b in pairwise(chain))
+    return sum(used(ctx, a, b) for a, b in pairwise(chain))
 
 
-def offered(ctx: Context, record: RecordedHit) -> int:
-    """A HIT's MaxAssignments: MTurk's figure while it knows the HIT, else the lockfile's."""
-    seen = ctx.observe(record)
-    return seen.max_assignments if seen is not None else record.max_assignments
+def used(ctx: Context, old: RecordedHit, successor: RecordedHit) -> int:
+    """What an older generation used: its started work while MTurk knows it (a returned or
+    abandoned assignment is not used), else what it did not hand on to its successor."""
+    seen = ctx.observe(old)
+    if seen is not None:
+        return seen.started
+    return max(0, old.max_assignments - successor.created_with)
 
 
 def adopt(ctx: Context, study: Study | None, record: RecordedHit | None,

@@ -215,18 +215,19 @@ class MTurk:
             if not _already_done(error):
                 raise
 
-    def expire(self, hit_id: str, now: datetime) -> None:
-        """Expire now; in-flight assignments may still be submitted until their deadline.
+    def expire(self, hit_id: str, now: datetime) -> ObservedHit | None:
+        """Expire now, and return the HIT as MTurk then reports it (None if it is gone).
 
-        MTurk answers a repeated (HITId, ExpireAt) with "already processed". That is success
-        when our own first attempt went through, but not after a reopen within the same second:
-        so check, and try another past second.
+        In-flight assignments may still be submitted until their deadline. MTurk answers a
+        repeated (HITId, ExpireAt) with "already processed": success when our own first attempt
+        went through, but not after a reopen within the same second; so check, and try another
+        past second.
         """
         for back in range(1, EXPIRE_ATTEMPTS + 1):
             self.set_expiry(hit_id, now - timedelta(seconds=back))
             seen = self.get_hit(hit_id)
             if seen is None or seen.expires_at <= now + CLOCK_SKEW:
-                return
+                return seen
         raise DeployError(f"MTurk did not expire HIT {hit_id}; run `deploy apply` again")
 
     def update_type(self, hit_id: str, hit_type: HitType) -> str:

@@ -55,19 +55,20 @@ def _newest(env_lock: EnvLock, candidates: list[Orphan]) -> tuple[dict[str, Orph
 
 
 def _foreign(env_lock: EnvLock, found: list[tuple[Tag, ObservedHit]]) -> Findings:
-    by_mark: dict[str, list[tuple[Tag, ObservedHit]]] = {}
+    """Per study and lockfile: an error while the study has no record here, else a warning."""
+    groups: dict[tuple[str, str], list[ObservedHit]] = {}
     for tag, hit in found:
-        by_mark.setdefault(tag.mark, []).append((tag, hit))
+        groups.setdefault((tag.study, tag.mark), []).append(hit)
+    recorded = {h.study for h in env_lock.hits}
     notes = Findings()
-    for mark, hits in sorted(by_mark.items()):
-        studies = sorted({tag.study for tag, _hit in hits})
-        example = min(hit.hit_id for _tag, hit in hits)
-        message = (f"MTurk has {len(hits)} HIT(s) of {', '.join(studies)} made with another "
-                   f"lockfile (lineage mark {mark}), e.g. {example}")
-        if env_lock.hits:
-            notes = notes + warn(studies[0], message + "; deploy leaves them alone")
+    for (study, mark), hits in sorted(groups.items()):
+        example = min(hit.hit_id for hit in hits)
+        message = (f"MTurk has {len(hits)} HIT(s) of {study} made with another lockfile "
+                   f"(lineage mark {mark}), e.g. {example}")
+        if study in recorded:
+            notes = notes + warn(study, message + "; deploy leaves them alone")
         else:
-            notes = notes + fail(studies[0], message, (
+            notes = notes + fail(study, message, (
                 "if this repository made them and its lockfile was lost, restore it from git "
                 f"or run `deploy apply --adopt {mark}` to record them instead of creating "
                 "duplicates; if another project made them, rename this study"))

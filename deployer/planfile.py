@@ -15,6 +15,8 @@ from pathlib import Path
 from deployer import codec
 from deployer.actions import Plan
 from deployer.errors import DeployError, StalePlanError
+from deployer.plan import PlanOptions, address_of
+from deployer.plan_cost import action_cost
 from deployer.records import EnvLock
 from deployer.study import Study
 
@@ -31,6 +33,13 @@ class Binding:
     serial: int
     studies_digest: str  # over every study file in scope (name + contents)
     configs: tuple[tuple[str, str], ...]  # (study, config_hash) for the sandbox record
+    only: tuple[str, ...] = ()  # the planning options, to plan again at apply time
+    skip_sandbox_check: bool = False
+    adopt: str | None = None
+
+    def options(self) -> PlanOptions:
+        return PlanOptions(only=frozenset(self.only) or None,
+                           skip_sandbox_check=self.skip_sandbox_check, adopt=self.adopt)
 
 
 @dataclass(frozen=True)
@@ -45,11 +54,13 @@ def studies_digest(studies: Sequence[Study]) -> str:
 
 
 def bind(
-    plan: Plan, env: EnvLock, studies: Sequence[Study], configs: Mapping[str, str]
+    plan: Plan, env: EnvLock, studies: Sequence[Study], configs: Mapping[str, str],
+    options: PlanOptions,
 ) -> SavedPlan:
     """Bind to every study file (any edit makes the plan stale); keep what apply records."""
     binding = Binding(plan.environment, env.lineage, env.serial, studies_digest(studies),
-                      tuple(sorted(configs.items())))
+                      tuple(sorted(configs.items())), tuple(sorted(options.only or ())),
+                      options.skip_sandbox_check, options.adopt)
     return SavedPlan(binding=binding, plan=plan)
 
 
@@ -99,9 +110,30 @@ def check_fresh(saved: SavedPlan, env: EnvLock, studies: Sequence[Study]) -> Env
                        "another apply ran, or this plan was already applied")
     if studies_digest(studies) != binding.studies_digest:
         reasons.append("the study files changed since")
+    _refuse(binding, reasons)
+    return env
+
+
+def check_unchanged(saved: SavedPlan, fresh: Plan) -> None:
+    """Refuse a plan that MTurk has overtaken: planning again now must give the same actions
+    at the same cost (a HIT expired by hand, work accepted meanwhile, a new balance...)."""
+    then, now = outline(saved.plan), outline(fresh)
+    if then == now and not fresh.errors:
+        return
+    moved = sorted({a for a, *_ in set(then) ^ set(now)})
+    where = f" ({', '.join(moved[:5])}{', ...' if len(moved) > 5 else ''})" if moved else ""
+    _refuse(saved.binding, [f"MTurk changed since it was made{where}: planning again now gives "
+                            "different actions or costs"])
+
+
+def outline(plan: Plan) -> list[tuple[str, str, str]]:
+    """What a reviewer approved: each action's address, kind and cost, in order."""
+    return [(address_of(a), type(a).__name__, str(action_cost(a))) for a in plan.actions]
+
+
+def _refuse(binding: Binding, reasons: list[str]) -> None:
     if reasons:
         raise StalePlanError(
             "plan is stale: " + "; ".join(reasons)
             + f". Run `deploy plan --env {binding.environment} --out FILE` again and review it"
         )
-    return env

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
+import subprocess
+import sys
 import textwrap
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,3 +75,36 @@ def write_study(root: Path, name: str = "pilot", **fields: object) -> Path:
     path = root / "studies" / f"{name}.yaml"
     path.write_text(textwrap.dedent(body) + "\n")
     return path
+
+
+def run_in_terminal(project: Path, args: list[str], answer: str,
+                    before_answering: Callable[[], None] = lambda: None) -> tuple[int, str]:
+    """Run deploy on a real pseudo-terminal and type `answer` at its prompt (after calling
+    `before_answering`, to change the world while a user reads the plan)."""
+    main, follower = pty.openpty()
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(Path(__file__).parents[1])}
+    process = subprocess.Popen([sys.executable, "-m", "deployer", *args], cwd=project, env=env,
+                               stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    output = b""
+    answered = False
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([main], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            output += chunk
+            if not answered and (b"to confirm" in output or b"Enter a value" in output):
+                before_answering()
+                os.write(main, answer.encode() + b"\n")
+                answered = True
+        elif process.poll() is not None:
+            break
+    process.wait(timeout=30)
+    os.close(main)
+    return process.returncode, output.decode(errors="replace")

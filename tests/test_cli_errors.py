@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from clihelp import all_hits, deploy, lock_hits, write_study
+from clihelp import all_hits, client, deploy, lock_hits, run_in_terminal, write_study
 
 from deployer.emulator.models import Emulator
 from deployer.identity import lineage_mark
@@ -143,3 +145,44 @@ def test_a_second_local_command_waits_for_nobody_and_says_why(
     assert busy.code == 1
     assert "emulator.json is in use by another deploy command" in busy.err
     assert deploy(capsys, "plan").code == 0
+
+
+def test_a_saved_plan_overtaken_by_mturk_is_stale(
+    project: Path, served: tuple[str, Emulator], capsys: Capsys
+) -> None:
+    url = served[0]
+    write_study(project, assignments=4)
+    assert deploy(capsys, "apply", "--auto-approve", "--endpoint-url", url).code == 0
+    write_study(project, assignments=4, lifetime="2d")
+    assert deploy(capsys, "plan", "--out", "plan.json", "--endpoint-url", url).code == 0
+    (hit,) = all_hits(url)
+    client(url).update_expiration_for_hit(HITId=hit["HITId"], ExpireAt=0)  # closed by hand
+    stale = deploy(capsys, "apply", "plan.json", "--endpoint-url", url)
+    assert stale.code == 1
+    assert stale.err.startswith("error: plan is stale: MTurk changed since it was made "
+                                "(pilot/b1): planning again now gives different actions or costs")
+    (after,) = all_hits(url)
+    assert after["Expiration"] < hit["Expiration"]  # still closed: nothing reopened it
+
+
+def test_a_replacement_carries_only_what_is_unstarted_when_it_runs(
+    project: Path, served: tuple[str, Emulator]
+) -> None:
+    url, emulator = served
+    write_study(project, assignments=9)
+    subprocess.run([sys.executable, "-m", "deployer", "apply", "--auto-approve",
+                    "--endpoint-url", url], cwd=project, check=True, capture_output=True)
+    (old,) = all_hits(url)
+    emulator.workers.accept(emulator.workers.register(), old["HITId"])
+    write_study(project, assignments=9, reward='"0.70"')
+
+    def three_more_accept() -> None:  # while the user reads the plan (which says 8 move)
+        for _ in range(3):
+            emulator.workers.accept(emulator.workers.register(), old["HITId"])
+
+    code, out = run_in_terminal(project, ["apply", "--endpoint-url", url], "yes",
+                                three_more_accept)
+    assert code == 0, out
+    assert "max_assignments: 9 -> 8" in out
+    new = [h for h in all_hits(url) if h["HITId"] != old["HITId"]]
+    assert [h["MaxAssignments"] for h in new] == [5]  # 9 - 1 - 3: nothing paid twice

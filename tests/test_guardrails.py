@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import select
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from clihelp import all_hits, deploy, lock_hits, write_study
+from clihelp import all_hits, deploy, lock_hits, run_in_terminal, write_study
 
 from deployer.emulator.models import Config, Emulator
 from deployer.emulator.server import EmulatorServer
@@ -220,36 +214,6 @@ def test_production_plan_over_the_balance_is_an_error(
                   "--endpoint-url", production)
     assert over.code == 1
     assert "this plan adds $129.60 but the production account balance is $100.00" in over.out
-
-
-def run_in_terminal(project: Path, args: list[str], answer: str) -> tuple[int, str]:
-    """Run deploy on a real pseudo-terminal, type `answer` at its prompt."""
-    main, follower = pty.openpty()
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(Path(__file__).parents[1])}
-    process = subprocess.Popen([sys.executable, "-m", "deployer", *args], cwd=project, env=env,
-                               stdin=follower, stdout=follower, stderr=follower)
-    os.close(follower)
-    output = b""
-    answered = False
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([main], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(main, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            output += chunk
-            if not answered and (b"to confirm" in output or b"Enter a value" in output):
-                os.write(main, answer.encode() + b"\n")
-                answered = True
-        elif process.poll() is not None:
-            break
-    process.wait(timeout=30)
-    os.close(main)
-    return process.returncode, output.decode(errors="replace")
 
 
 def test_production_prompt_names_production_and_money_and_needs_the_word(

@@ -696,3 +696,23 @@ def test_a_renamed_study_file_is_called_out() -> None:
     assert warning.message.startswith(
         "studies/emotion-v2.yaml asks the same question as emotion, whose file was removed")
     assert warning.hint == "rename the file back to emotion.yaml to keep its HITs"
+
+
+def test_another_lockfiles_hits_stay_an_error_for_each_study_without_a_record() -> None:
+    adopted_one, lost_one = study(), study("survey")
+    the_lock, seen_hits = deployed(adopted_one)  # emotion was adopted back; survey was not
+    p = run([adopted_one, lost_one], the_lock,
+            observed(*seen_hits.hits.values(), foreign(lost_one)))
+    (error,) = p.errors
+    assert error.address == "survey" and "made with another lockfile" in error.message
+
+
+def test_work_returned_on_a_replaced_hit_goes_back_to_the_study() -> None:
+    s = study(assignments=9)
+    old = replace(record(s, size=9), status="expired")
+    new = record(s, generation=2, size=8)  # carried 8; the 1 accepted was then returned
+    p = run([s], lock(old, new),
+            observed(seen(s, old, expires_at=NOW - DAY), seen(s, new)))
+    (extend,) = p.actions
+    assert isinstance(extend, Extend) and (extend.add_assignments, extend.new_max_assignments) == (
+        1, 9)

@@ -91,15 +91,15 @@ def plan_command(
     if fmt not in FORMATS:
         raise DeployError(f"unknown --format {fmt!r}: use text, markdown or json")
     studies = _studies()
+    options = _options(study, skip_sandbox_check, adopt)
     with open_environment(Path.cwd(), env, endpoint_url, profile) as mturk:
-        planned = make_plan(Path.cwd(), env, mturk, studies,
-                            _options(study, skip_sandbox_check, adopt))
+        planned = make_plan(Path.cwd(), env, mturk, studies, options)
     typer.echo(_render(planned.plan, fmt), nl=False)
     if planned.plan.errors:
         raise typer.Exit(1)
     if out is not None:
         configs = applied_configs(studies, study)
-        planfile.save(out, planfile.bind(planned.plan, planned.env, studies, configs))
+        planfile.save(out, planfile.bind(planned.plan, planned.env, studies, configs, options))
         if fmt == "text":
             typer.echo(f"\nSaved the plan to {out}. Apply exactly it with: deploy apply {out}")
     if detailed_exitcode and planned.plan.has_changes:
@@ -154,6 +154,8 @@ def apply_command(
         else:
             path, _lock, env_lock = current_env(root, environment)
             env_lock = planfile.check_fresh(saved, env_lock, studies)
+            again = make_plan(root, environment, mturk, studies, saved.binding.options())
+            planfile.check_unchanged(saved, again.plan)
             plan, configs = saved.plan, dict(saved.binding.configs)
         typer.echo(_render(plan, "text"), nl=False)
         if plan.errors:
