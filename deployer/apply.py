@@ -194,11 +194,13 @@ class _Steps:
                 action.hit_id, action.add_assignments, action.assignments_token
             )
             self.report(f"{action.address}: +{action.add_assignments} assignments")
-        if action.expires_at is not None:
-            self.mturk.set_expiry(action.hit_id, action.expires_at)
-            self.recorder.mark(action.hit_id, expires_at=action.expires_at, status="live")
-            self.report(f"{action.address}: expiry moved to {action.expires_at:%Y-%m-%d %H:%M} UTC")
-        self.recorder.mark(action.hit_id, config_hash=action.config_hash)
+        if action.expires_at is None:
+            self.recorder.mark(action.hit_id, config_hash=action.config_hash)
+            return
+        self.mturk.set_expiry(action.hit_id, action.expires_at)
+        self.recorder.mark(action.hit_id, expires_at=action.expires_at, status="live",
+                           config_hash=action.config_hash)
+        self.report(f"{action.address}: expiry moved to {action.expires_at:%Y-%m-%d %H:%M} UTC")
 
     def expire(self, address: str, hit_id: str) -> ObservedHit | None:
         now = self.clock()

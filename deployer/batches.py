@@ -89,8 +89,7 @@ def used(ctx: Context, old: RecordedHit, successor: RecordedHit) -> int:
 def adopt(ctx: Context, study: Study | None, record: RecordedHit | None,
           orphan: Orphan) -> tuple[RecordedHit, Findings]:
     """Record a HIT that carries our annotation but is missing from the lock; never re-create."""
-    same = record is not None and record.generation == orphan.generation
-    if record is not None and same:
+    if record is not None and record.generation == orphan.generation:
         token, config_hash = record.token, record.config_hash
         why = "the last apply created it but stopped before recording its ID"
     else:
@@ -223,16 +222,14 @@ def replace_slot(ctx: Context, study: Study, record: RecordedHit, hit: ObservedH
                           study.fingerprint)
     fresh = Fresh(generation, token, f"{why}: the {remainder} unstarted assignment(s) move "
                   "to a new HIT", replaces=hit, changes=changes)
-    return Slot(plain.number, plain.address, plain.count, remainder, growable=True,
-                fresh=fresh, outside=plain.outside), Findings()
+    return replace(plain, size=remainder, growable=True, fresh=fresh), Findings()
 
 
 def expiry_slot(ctx: Context, study: Study, record: RecordedHit, hit: ObservedHit,
                 plain: Slot) -> tuple[Slot, Findings]:
     """An existing HIT that stays: may grow, and may need its expiry moved later."""
     ceiling = None if record.created_with > SMALL_BATCH else SMALL_BATCH
-    slot = Slot(plain.number, plain.address, plain.count, plain.size, growable=True,
-                ceiling=ceiling, record=record, hit=hit, outside=plain.outside)
+    slot = replace(plain, growable=True, ceiling=ceiling, record=record, hit=hit)
     want = desired_expiry(study, hit.created_at)
     current = hit.expires_at
     if hit.expired(ctx.now):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import cached_property
 
 from deployer.actions import Action, Note
 from deployer.observed import Observed, ObservedHit
@@ -28,8 +29,15 @@ class Context:
         return self.observed.hits.get(record.hit_id)
 
     def history(self, address: str) -> tuple[RecordedHit, ...]:
-        return tuple(sorted((h for h in self.env_lock.hits if h.address == address),
-                            key=lambda h: h.generation))
+        return self._histories.get(address, ())
+
+    @cached_property
+    def _histories(self) -> dict[str, tuple[RecordedHit, ...]]:
+        # One pass over the lock, not one per batch: planning stays linear in recorded HITs.
+        by_address: dict[str, list[RecordedHit]] = {}
+        for hit in self.env_lock.hits:
+            by_address.setdefault(hit.address, []).append(hit)
+        return {a: tuple(sorted(hs, key=lambda h: h.generation)) for a, hs in by_address.items()}
 
 
 @dataclass(frozen=True)

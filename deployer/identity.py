@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from deployer.actions import HitType
@@ -80,13 +80,7 @@ def parse_annotation(text: str) -> Tag | None:
 def resolve(requirement: Requirement, environment: str) -> Requirement:
     if requirement.type_id != MASTERS:
         return requirement
-    return Requirement(
-        type_id=MASTERS_IDS[environment],
-        comparator=requirement.comparator,
-        integer_values=requirement.integer_values,
-        locale_values=requirement.locale_values,
-        actions_guarded=requirement.actions_guarded,
-    )
+    return replace(requirement, type_id=MASTERS_IDS[environment])
 
 
 def hit_type(study: Study, environment: str) -> HitType:

@@ -23,6 +23,7 @@ from deployer.actions import (
 )
 from deployer.findings import stamp
 from deployer.plan import address_of
+from deployer.plan_cost import action_cost
 from deployer.plan_text import summarise
 from deployer.typediff import describe
 
@@ -91,7 +92,6 @@ def _shape(action: Action) -> tuple[str, list[str], JsonDict | None, JsonDict | 
 def _action(action: Action) -> JsonDict:
     name, verbs, before, after = _shape(action)
     changes = action.changes if isinstance(action, Extend | UpdateType | Replace) else ()
-    cost = action.cost if isinstance(action, Create | Extend | UpdateType | Replace) else None
     return {
         "address": address_of(action),
         "kind": name,
@@ -102,7 +102,7 @@ def _action(action: Action) -> JsonDict:
                      "forces_replacement": c.forces_replacement} for c in changes],
         "replace_paths": [c.field for c in changes if c.forces_replacement],
         "reason": action.reason,
-        "cost": _money(cost) if cost is not None else "0.00",
+        "cost": _money(action_cost(action)),
     }
 
 

@@ -43,7 +43,7 @@ def _retire_one(ctx: Context, record: RecordedHit, why: str) -> Findings:
 
 
 def _expire(ctx: Context, record: RecordedHit, why: str) -> Findings:
-    hit = ctx.observe(record) if record.hit_id else None
+    hit = ctx.observe(record)
     if record.hit_id is None or (hit is not None and hit.expired(ctx.now)):
         return Findings()
     return act(Expire(record.address, record.hit_id, record.generation, why))

@@ -71,9 +71,6 @@ class Planned:
 def current_env(root: Path, environment: str) -> tuple[Path, Lock, EnvLock]:
     path = lockfile.lock_path(root, environment)
     lock = lockfile.ensure_env(lockfile.read(path), environment)
-    if environment == "production":
-        # The sandbox record lives beside production's: the sandbox check reads it.
-        lock = lockfile.ensure_env(lock, "sandbox")
     env = lock.env(environment)
     assert env is not None  # ensure_env made it
     return path, lock, env

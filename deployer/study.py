@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
 # The study never spells the Masters ID: it differs between sandbox and production.
@@ -69,12 +70,12 @@ class Study:
     def requires_masters(self) -> bool:
         return any(q.type_id == MASTERS for q in self.qualifications)
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """Hash of what MTurk cannot change in place: the question XML."""
         return hashlib.sha256(self.question.encode("utf-8")).hexdigest()[:16]
 
-    @property
+    @cached_property
     def config_hash(self) -> str:
         """Hash of everything that shapes the HITs on MTurk (not production/state/budget).
 
