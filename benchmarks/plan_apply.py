@@ -27,11 +27,12 @@ import boto3
 
 from deployer import lockfile
 from deployer.actions import Create
-from deployer.apply import intent, live
+from deployer.apply import intent
 from deployer.emulator import Emulator, EmulatorServer
 from deployer.mturk import Connection, MTurk
 from deployer.observed import Observed
 from deployer.plan import PlanOptions, plan
+from deployer.records import live
 from deployer.session import make_plan
 from deployer.spec import load_studies, require_valid
 

@@ -10,7 +10,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from deployer.observed import ObservedHit
-from deployer.study import Requirement
+from deployer.study import Requirement, study_of
+
+__all__ = ["study_of"]  # re-exported: addresses come with actions
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,14 @@ class Forget:
 
 
 Action = Create | Extend | UpdateType | Replace | Expire | Adopt | Forget
+
+
+def address_of(action: Action) -> str:
+    match action:
+        case Create(hit=hit) | Replace(hit=hit):
+            return hit.address
+        case Extend() | UpdateType() | Expire() | Adopt() | Forget():
+            return action.address
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,13 @@ from deployer.actions import (
     Plan,
     Replace,
     UpdateType,
+    address_of,
+    study_of,
 )
 from deployer.errors import DeployError
 from deployer.mturk import MTurk
 from deployer.observed import ObservedHit
-from deployer.plan import address_of
-from deployer.records import EnvLock, RecordedHit, adopted_record
+from deployer.records import EnvLock, RecordedHit, adopted_record, live
 
 Clock = Callable[[], datetime]
 Report = Callable[[str], None]
@@ -53,10 +54,6 @@ class Recorder:
         self._saved = 0  # of those, on disk
         self._memory = threading.Lock()
         self._disk = threading.Lock()
-
-    @property
-    def env(self) -> EnvLock:
-        return self._env
 
     def put(self, hit: RecordedHit) -> None:
         self._commit(lambda env: env.with_hit(hit))
@@ -123,7 +120,7 @@ def execute(
     failures = {address: error for address, error in results.items() if error is not None}
     for address, error in sorted(failures.items()):
         report(f"{address}: failed: {error}")
-    failed_studies = {address.split("/", 1)[0] for address in failures}
+    failed_studies = {study_of(address) for address in failures}
     for study, config_hash in sorted(configs.items()):
         if study not in failed_studies:
             recorder.applied(study, config_hash)
@@ -156,13 +153,9 @@ class _Steps:
             case Extend():
                 self.extend(action)
             case UpdateType(hit_id=hit_id, hit_type=hit_type, config_hash=config_hash):
-                self.mturk.update_type(hit_id, hit_type)
-                seen = self.mturk.get_hit(hit_id)
-                group = seen.hit_group_id if seen else None
-                type_id = seen.hit_type_id if seen else None
-                self.recorder.mark(
-                    hit_id, hit_type_id=type_id, hit_group_id=group, config_hash=config_hash
-                )
+                seen = self.mturk.update_type(hit_id, hit_type)
+                self.recorder.mark(hit_id, hit_type_id=seen.hit_type_id,
+                                   hit_group_id=seen.hit_group_id, config_hash=config_hash)
                 self.report(f"{action.address}: HIT type of {hit_id} updated")
             case Expire(address=address, hit_id=hit_id):
                 self.expire(address, hit_id)
@@ -232,16 +225,4 @@ def intent(hit: NewHit) -> RecordedHit:
         created_with=hit.max_assignments,
         max_assignments=hit.max_assignments,
         status="pending",
-    )
-
-
-def live(intent: RecordedHit, seen: ObservedHit) -> RecordedHit:
-    return replace(
-        intent,
-        status="live",
-        hit_id=seen.hit_id,
-        hit_type_id=seen.hit_type_id,
-        hit_group_id=seen.hit_group_id,
-        created_at=seen.created_at,
-        expires_at=seen.expires_at,
     )

@@ -9,6 +9,7 @@ from functools import cached_property
 from deployer.actions import Action, Note
 from deployer.observed import Observed, ObservedHit
 from deployer.records import EnvLock, RecordedHit
+from deployer.study import study_of
 
 # MTurk stores whole seconds and apply sends a lifetime rounded to seconds: expiries closer than
 # this are the same expiry, so a plan never proposes a pointless one-second extension.
@@ -51,7 +52,7 @@ class Orphan:
 
     @property
     def study(self) -> str:
-        return self.address.split("/", 1)[0]
+        return study_of(self.address)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from deployer.actions import HitType
-from deployer.study import MASTERS, MASTERS_IDS, Requirement, Study
+from deployer.study import MASTERS, MASTERS_IDS, Requirement, Study, study_of
 
 ANNOTATION_PREFIX = "deploy:"
 _ANNOTATION = re.compile(
@@ -66,7 +66,7 @@ class Tag:
 
     @property
     def study(self) -> str:
-        return self.address.split("/", 1)[0]
+        return study_of(self.address)
 
 
 def parse_annotation(text: str) -> Tag | None:

@@ -230,10 +230,15 @@ class MTurk:
                 return seen
         raise DeployError(f"MTurk did not expire HIT {hit_id}; run `deploy apply` again")
 
-    def update_type(self, hit_id: str, hit_type: HitType) -> str:
+    def update_type(self, hit_id: str, hit_type: HitType) -> ObservedHit:
+        """Move the HIT to (a HIT type with) these properties; the HIT as MTurk then reports it."""
         type_id = str(self._call("create_hit_type", **hit_type_params(hit_type))["HITTypeId"])
         self._call("update_hit_type_of_hit", HITId=hit_id, HITTypeId=type_id)
-        return type_id
+        seen = self.get_hit(hit_id)
+        if seen is None:
+            raise DeployError(f"HIT {hit_id} vanished from MTurk right after its type changed; "
+                              "run `deploy plan` again")
+        return seen
 
 
 def _already_done(error: MTurkError) -> bool:

@@ -23,6 +23,8 @@ from deployer.actions import (
     Replace,
     StudyCost,
     UpdateType,
+    address_of,
+    study_of,
 )
 from deployer.batches import Slot, adopt, batch_number, open_slot
 from deployer.cost import LARGE_HIT
@@ -64,14 +66,6 @@ class PlanOptions:
     only: frozenset[str] | None = None  # --study filter
     skip_sandbox_check: bool = False
     adopt: str | None = None  # --adopt: another lockfile's lineage mark whose HITs to adopt
-
-
-def address_of(action: Action) -> str:
-    match action:
-        case Create(hit=hit) | Replace(hit=hit):
-            return hit.address
-        case Extend() | UpdateType() | Expire() | Adopt() | Forget():
-            return action.address
 
 
 def _sort_key(action: Action) -> tuple[str, int, str, int]:
@@ -191,7 +185,7 @@ def sandbox_errors(lock: Lock, studies: dict[str, Study],
     sandbox = lock.env(SANDBOX)
     errors: dict[str, Note] = {}
     for action in actions:
-        name = address_of(action).split("/", 1)[0]
+        name = study_of(address_of(action))
         config = config_hash_of(action)
         applied = sandbox.applied_hashes(name) if sandbox else ()
         if config is None or config in applied or name in errors:
@@ -206,7 +200,7 @@ def sandbox_errors(lock: Lock, studies: dict[str, Study],
 def assemble(ctx: Context, lock: Lock, studies: dict[str, Study], considered: list[str],
              found: Findings, options: PlanOptions) -> Plan:
     actions = tuple(sorted(found.actions, key=_sort_key))
-    large = {address_of(a).split("/", 1)[0] for a in actions if pays_large_fee(a)}
+    large = {study_of(address_of(a)) for a in actions if pays_large_fee(a)}
     costs = tuple(cost_of(ctx, name, studies.get(name), actions, name in large)
                   for name in considered)
     paths = {name: study.path for name, study in studies.items()}
@@ -225,5 +219,5 @@ def cost_of(ctx: Context, name: str, study: Study | None, actions: tuple[Action,
             large: bool) -> StudyCost:
     hits = {h.hit_id: ctx.observed.hits[h.hit_id] for h in ctx.env_lock.hits
             if h.study == name and h.hit_id and h.hit_id in ctx.observed.hits}
-    mine = [a for a in actions if address_of(a).split("/", 1)[0] == name]
+    mine = [a for a in actions if study_of(address_of(a)) == name]
     return study_cost(name, study, hits, mine, ctx.now, large)

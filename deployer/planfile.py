@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from deployer import codec
-from deployer.actions import Plan
+from deployer.actions import Plan, address_of
 from deployer.errors import DeployError, StalePlanError
-from deployer.plan import PlanOptions, address_of
+from deployer.plan import PlanOptions
 from deployer.plan_cost import action_cost
 from deployer.records import EnvLock
 from deployer.study import Study

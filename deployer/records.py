@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Literal
 
 from deployer.observed import ObservedHit
+from deployer.study import study_of
 
 LOCK_VERSION = 1
 
@@ -38,11 +39,15 @@ class RecordedHit:
 
     @property
     def study(self) -> str:
-        return self.address.split("/", 1)[0]
+        return study_of(self.address)
 
-    @property
-    def batch(self) -> str:
-        return self.address.split("/", 1)[1]
+
+
+def live(record: RecordedHit, seen: ObservedHit) -> RecordedHit:
+    """The record once MTurk holds the HIT: its IDs and times as MTurk reports them."""
+    return replace(record, status="live", hit_id=seen.hit_id, hit_type_id=seen.hit_type_id,
+                   hit_group_id=seen.hit_group_id, created_at=seen.created_at,
+                   expires_at=seen.expires_at)
 
 
 def adopted_record(
@@ -50,14 +55,11 @@ def adopted_record(
     hit: ObservedHit,
 ) -> RecordedHit:
     """The record of a HIT found on MTurk rather than created by this apply."""
-    return RecordedHit(
-        address=address, generation=generation, token=token, fingerprint=fingerprint,
-        config_hash=config_hash,
-        # A HIT with >= 10 now was created with >= 10: MTurk never lets one cross the line.
-        created_with=hit.max_assignments, max_assignments=hit.max_assignments, status="live",
-        hit_id=hit.hit_id, hit_type_id=hit.hit_type_id, hit_group_id=hit.hit_group_id,
-        created_at=hit.created_at, expires_at=hit.expires_at,
-    )
+    # A HIT with >= 10 now was created with >= 10: MTurk never lets one cross the line.
+    found = RecordedHit(address, generation, token, fingerprint, config_hash,
+                        created_with=hit.max_assignments, max_assignments=hit.max_assignments,
+                        status="pending")
+    return live(found, hit)
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from deployer.actions import (
     Replace,
     StudyCost,
     UpdateType,
+    address_of,
 )
 from deployer.findings import stamp
-from deployer.plan import address_of
 from deployer.plan_cost import action_cost
 from deployer.plan_text import summarise
 from deployer.typediff import describe

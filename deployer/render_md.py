@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from deployer.actions import Note, Plan
-from deployer.plan import address_of
+from deployer.actions import Note, Plan, address_of, study_of
 from deployer.plan_cost import money
 from deployer.plan_text import SYMBOLS, render_text, spend_line, summarise, verdict
 
@@ -33,7 +32,7 @@ def _table(plan: Plan) -> list[str]:
         return []
     lines = ["| study | create | change | expire | cost |", "|---|---:|---:|---:|---:|"]
     for c in plan.costs:
-        mine = [a for a in plan.actions if address_of(a).split("/", 1)[0] == c.study]
+        mine = [a for a in plan.actions if study_of(address_of(a)) == c.study]
         if not mine:
             continue
         s = summarise(mine)

@@ -26,6 +26,11 @@ ADULT_TYPE = "00000000000000000060"
 PERCENT_APPROVED_TYPE = "000000000000000000L0"
 
 
+def study_of(address: str) -> str:
+    """The study of a batch address: `emotion/b2` -> `emotion`."""
+    return address.split("/", 1)[0]
+
+
 @dataclass(frozen=True)
 class Locale:
     country: str
