@@ -21,7 +21,6 @@ from deployer.findings import (
     act,
     drift,
     fail,
-    stamp,
     warn,
 )
 from deployer.identity import desired_expiry, hit_type, request_token
@@ -29,6 +28,7 @@ from deployer.observed import ObservedHit
 from deployer.plan_cost import update_type_cost
 from deployer.records import RecordedHit, adopted_record
 from deployer.study import Study
+from deployer.text import stamp
 from deployer.typediff import type_changes
 
 

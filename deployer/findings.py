@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from deployer.actions import Action, Note
@@ -95,11 +95,3 @@ def total(parts: list[Findings]) -> Findings:
         result = result + part
     return result
 
-
-def stamp(moment: datetime | None) -> str:
-    """A timestamp as plans show it: UTC, whole seconds, ISO 8601 with Z."""
-    if moment is None:
-        return "(none)"
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -12,7 +12,7 @@ from dataclasses import replace
 from deployer import cost
 from deployer.actions import Change, Create, Extend, HitType, NewHit, Replace
 from deployer.batches import Fresh, Slot
-from deployer.findings import LONGEST_LIFETIME, Context, Findings, act, fail, stamp, warn
+from deployer.findings import LONGEST_LIFETIME, Context, Findings, act, fail, warn
 from deployer.identity import (
     annotation,
     assignments_token,
@@ -22,6 +22,7 @@ from deployer.identity import (
 )
 from deployer.plan_cost import ZERO, create_cost, extend_cost, replace_cost
 from deployer.study import Study
+from deployer.text import plural, stamp
 
 
 def grow(study: Study, slots: list[Slot], next_number: int) -> tuple[list[Slot], Findings]:
@@ -90,10 +91,6 @@ def _new_slots(study: Study, existing: int, extra: int, first: int, blocked: lis
              fresh=Fresh(1, "", why))
         for i, size in enumerate(sizes)
     ]
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 def materialise(ctx: Context, study: Study, slot: Slot) -> Findings:

@@ -25,6 +25,7 @@ from deployer.actions import (
 from deployer.identity import requires_masters
 from deployer.observed import ObservedHit
 from deployer.study import Study
+from deployer.text import money
 
 ZERO = Decimal("0.00")
 
@@ -139,10 +140,6 @@ def study_cost(name: str, study: Study | None, hits: Mapping[str, ObservedHit],
                                       study.max_assignments_per_hit, study.requires_masters)
     return StudyCost(name, added, committed, study.budget if study else None, saving)
 
-
-def money(amount: Decimal) -> str:
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
 
 
 def budget_errors(costs: Iterable[StudyCost], paths: Mapping[str, str]) -> tuple[Note, ...]:

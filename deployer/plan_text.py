@@ -23,8 +23,8 @@ from deployer.actions import (
     StudyCost,
     UpdateType,
 )
-from deployer.findings import stamp
-from deployer.plan_cost import ZERO, money
+from deployer.plan_cost import ZERO
+from deployer.text import money, signed, stamp
 from deployer.typediff import describe_all
 
 SYMBOLS = {  # symbol, legend, colour
@@ -84,9 +84,7 @@ def summarise(actions: Sequence[Action]) -> Summary:
 
 
 def spend_line(plan: Plan) -> str:
-    added = plan.added_cost
-    sign = "+" if added >= 0 else ""
-    return f"Estimated spend: {sign}{money(added)} (rewards + MTurk fees)"
+    return f"Estimated spend: {signed(plan.added_cost)} (rewards + MTurk fees)"
 
 
 def paint(text: str, code: str, color: bool) -> str:
@@ -146,7 +144,7 @@ def _new_hit(hit: NewHit) -> list[tuple[str, str, bool]]:
 
 
 def _cost(action: Create | Extend | UpdateType | Replace) -> str:
-    return ("+" if action.cost >= 0 else "") + money(action.cost)
+    return signed(action.cost)
 
 
 def _changes(changes: Sequence[Change]) -> list[tuple[str, str, bool]]:
@@ -203,7 +201,7 @@ def cost_section(plan: Plan) -> list[str]:
         row = [c.study, _signed(c), money(c.committed), money(c.budget) if c.budget else "-"]
         rows.append(row + ([money(c.batching_saving)] if saving else []))
     committed = sum((c.committed for c in plan.costs), ZERO)
-    rows.append(["total", ("+" if plan.added_cost >= 0 else "") + money(plan.added_cost),
+    rows.append(["total", signed(plan.added_cost),
                  money(committed), "", *([""] if saving else [])])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["Cost (rewards + MTurk fees):"]
@@ -215,7 +213,7 @@ def cost_section(plan: Plan) -> list[str]:
 
 
 def _signed(c: StudyCost) -> str:
-    return ("+" if c.added >= 0 else "") + money(c.added)
+    return signed(c.added)
 
 
 def verdict(plan: Plan) -> tuple[str, str]:

@@ -22,9 +22,9 @@ from deployer.actions import (
     UpdateType,
     address_of,
 )
-from deployer.findings import stamp
 from deployer.plan_cost import action_cost
 from deployer.plan_text import summarise
+from deployer.text import stamp
 from deployer.typediff import describe
 
 FORMAT_VERSION = "1.0"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from deployer.actions import Note, Plan, address_of, study_of
-from deployer.plan_cost import money
 from deployer.plan_text import SYMBOLS, render_text, spend_line, summarise, verdict
+from deployer.text import signed
 
 COMMENT_LIMIT = 65_000  # GitHub refuses comments over 65,536 characters
 LIST_LIMIT = 50  # notes shown per list; the full plan has the rest
@@ -36,9 +36,8 @@ def _table(plan: Plan) -> list[str]:
         if not mine:
             continue
         s = summarise(mine)
-        sign = "+" if c.added >= 0 else ""
         lines.append(f"| `{_cell(c.study)}` | {s.create} | {s.change} | {s.expire} | "
-                     f"{sign}{money(c.added)} |")
+                     f"{signed(c.added)} |")
     return [*lines, ""]
 
 

@@ -16,6 +16,7 @@ import typer
 
 from deployer.cli.app import app
 from deployer.errors import DeployError, RefusedError
+from deployer.text import money, plural, signed
 
 if TYPE_CHECKING:
     from deployer.actions import Plan
@@ -175,32 +176,28 @@ def _confirmed(plan: Plan, auto_approve: bool, saved: bool) -> bool:
     if not sys.stdin.isatty():
         raise RefusedError("refusing to apply without a terminal to confirm; "
                            "pass --auto-approve (for CI) after reviewing the plan")
-    money = f"est. +${plan.added_cost:,.2f}"
+    spend = f"est. {signed(plan.added_cost)}"
     if production:
-        balance = f", balance ${plan.balance:,.2f}" if plan.balance is not None else ""
-        typer.echo(f"\nThis spends REAL MONEY on PRODUCTION ({money}{balance}).")
+        balance = f", balance {money(plan.balance)}" if plan.balance is not None else ""
+        typer.echo(f"\nThis spends REAL MONEY on PRODUCTION ({spend}{balance}).")
         answer: str = typer.prompt("Type 'production' to confirm", default="")
         return answer == "production"
-    question = f"\nDo you want to perform these actions in {plan.environment.upper()} ({money})?"
+    question = f"\nDo you want to perform these actions in {plan.environment.upper()} ({spend})?"
     typer.echo(question + " Only 'yes' will be accepted.")
     answer = typer.prompt("Enter a value", default="")
     return answer == "yes"
 
 
-def _count(number: int, one: str, many: str = "") -> str:
-    return f"{number} {one if number == 1 else (many or one + 's')}"
-
-
 def _summarise(plan: Plan, outcome: Outcome) -> None:
     if outcome.ok:
         if plan.has_changes:
-            typer.echo(f"\nApply complete! {_count(outcome.done, 'action')} done.")
+            typer.echo(f"\nApply complete! {plural(outcome.done, 'action')} done.")
             if plan.environment == "local":
                 typer.echo("Local preview links open while `deploy emulator serve --port 8765 "
                            "--state .deploy/emulator.json` runs.")
         return
-    typer.echo(f"\nApply failed: {outcome.done} of {_count(len(plan.actions), 'action')} done; "
-               f"{_count(len(outcome.failed), 'batch', 'batches')} stopped on an error:",
+    typer.echo(f"\nApply failed: {outcome.done} of {plural(len(plan.actions), 'action')} done; "
+               f"{plural(len(outcome.failed), 'batch', 'batches')} stopped on an error:",
                err=True)
     for address, error in outcome.failed:
         typer.echo(f"  {address}: {error}", err=True)

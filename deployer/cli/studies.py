@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from deployer.cli.app import app
+from deployer.text import plural
 
 if TYPE_CHECKING:
     from deployer.spec import Loaded
@@ -38,12 +39,12 @@ def validate_command(
 def _validate_summary(loaded: Loaded) -> str:
     errors, warnings = len(loaded.errors), len(loaded.warnings)
     if errors:
-        noted = f", {_count(warnings, 'warning')}" if warnings else ""
-        return f"{_count(errors, 'error')}{noted}{_where(loaded)}"
-    noted = f" ({_count(warnings, 'warning')})" if warnings else ""
+        noted = f", {plural(warnings, 'warning')}" if warnings else ""
+        return f"{plural(errors, 'error')}{noted}{_where(loaded)}"
+    noted = f" ({plural(warnings, 'warning')})" if warnings else ""
     if not loaded.files:
         return f"no study files found{noted}"
-    return f"{_count(len(loaded.studies), 'study', 'studies')} valid{noted}"
+    return f"{plural(len(loaded.studies), 'study', 'studies')} valid{noted}"
 
 
 def _where(loaded: Loaded) -> str:
@@ -53,12 +54,10 @@ def _where(loaded: Loaded) -> str:
     failed = set(loaded.failed)
     total = len(failed | set(loaded.files))
     if len(failed) == total:
-        return f" in {_count(total, 'file')}"
-    return f" in {len(failed)} of {_count(total, 'file')}"
+        return f" in {plural(total, 'file')}"
+    return f" in {len(failed)} of {plural(total, 'file')}"
 
 
-def _count(number: int, one: str, many: str = "") -> str:
-    return f"{number} {one if number == 1 else (many or one + 's')}"
 
 
 @app.command("init")

@@ -1,0 +1,31 @@
+"""How plans and messages write money, counts and times: one place, pure."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+
+def money(amount: Decimal) -> str:
+    """`$1,234.50`, `-$0.48`."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
+
+
+def signed(amount: Decimal) -> str:
+    """Money a plan adds: `+$3.60`, `+$0.00`, `-$0.48`."""
+    return ("+" if amount >= 0 else "") + money(amount)
+
+
+def plural(count: int, one: str, many: str = "") -> str:
+    """`1 action`, `2 actions`, `3 batches` (with many="batches")."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def stamp(moment: datetime | None) -> str:
+    """A timestamp as plans show it: UTC, whole seconds, ISO 8601 with Z."""
+    if moment is None:
+        return "(none)"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
