@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,8 +19,8 @@ from botocore.config import Config
 
 from deployer.actions import HitType, NewHit
 from deployer.errors import DeployError, MTurkError
+from deployer.mturk_wire import hit_type_params, observed_hit
 from deployer.observed import Observed, ObservedHit
-from deployer.study import Locale, Requirement
 
 ENDPOINTS = {
     "sandbox": "https://mturk-requester-sandbox.us-east-1.amazonaws.com",
@@ -45,7 +45,8 @@ SERVER_TIME = re.compile(r"\s*\(\d+( s)?\)\s*$")
 
 
 # The embedded emulator lives only as long as one command; its preview pages are served by
-# `deploy emulator serve --port 8765 --state .deploy/emulator.json`.
+# this command, at LOCAL_PREVIEW.
+LOCAL_PREVIEW_COMMAND = "deploy emulator serve --port 8765 --state .deploy/emulator.json"
 LOCAL_PREVIEW = "http://127.0.0.1:8765"
 
 
@@ -65,6 +66,13 @@ class Connection:
             return PREVIEW[self.environment].format(group=group_id)
         base = LOCAL_PREVIEW if self.embedded else self.endpoint_url
         return f"{base}/_emulator/preview?groupId={group_id}"
+
+    @property
+    def preview_note(self) -> str:
+        """How to open the preview links when they need something running ("" otherwise)."""
+        if not self.embedded:
+            return ""
+        return f"Local preview links open while `{LOCAL_PREVIEW_COMMAND}` runs."
 
 
 def connect(connection: Connection) -> MTurk:
@@ -257,78 +265,3 @@ def _translate(operation: str, error: botocore.exceptions.ClientError) -> MTurkE
     message = str(response.get("Error", {}).get("Message", "")) or str(error)
     message = SERVER_TIME.sub("", message)  # MTurk's clock: "... (1624047673969 s)"
     return MTurkError(f"MTurk refused {operation}: {message}", code=code, turk_code=turk_code)
-
-
-def hit_type_params(hit_type: HitType) -> dict[str, Any]:
-    return {
-        "Title": hit_type.title,
-        "Description": hit_type.description,
-        "Keywords": hit_type.keywords,
-        "Reward": hit_type.reward,
-        "AssignmentDurationInSeconds": hit_type.assignment_duration,
-        "AutoApprovalDelayInSeconds": hit_type.auto_approval_delay,
-        "QualificationRequirements": [requirement_params(q) for q in hit_type.qualifications],
-    }
-
-
-def requirement_params(requirement: Requirement) -> dict[str, Any]:
-    params: dict[str, Any] = {
-        "QualificationTypeId": requirement.type_id,
-        "Comparator": requirement.comparator,
-        "ActionsGuarded": requirement.actions_guarded,
-    }
-    if requirement.integer_values:
-        params["IntegerValues"] = list(requirement.integer_values)
-    if requirement.locale_values:
-        params["LocaleValues"] = [_locale_params(loc) for loc in requirement.locale_values]
-    return params
-
-
-def _locale_params(locale: Locale) -> dict[str, str]:
-    if locale.subdivision:
-        return {"Country": locale.country, "Subdivision": locale.subdivision}
-    return {"Country": locale.country}
-
-
-def requirement(raw: dict[str, Any]) -> Requirement:
-    """A QualificationRequirement as MTurk echoes it, normalised like the study's."""
-    guarded = raw.get("ActionsGuarded") or (
-        "PreviewAndAccept" if raw.get("RequiredToPreview") else "Accept"
-    )
-    return Requirement(
-        type_id=raw["QualificationTypeId"],
-        comparator=raw["Comparator"],
-        integer_values=tuple(raw.get("IntegerValues", ())),
-        locale_values=tuple(
-            Locale(loc["Country"], loc.get("Subdivision")) for loc in raw.get("LocaleValues", ())
-        ),
-        actions_guarded=guarded,
-    )
-
-
-def observed_hit(raw: dict[str, Any]) -> ObservedHit:
-    return ObservedHit(
-        hit_id=raw["HITId"],
-        hit_type_id=raw["HITTypeId"],
-        hit_group_id=raw.get("HITGroupId", ""),
-        status=raw["HITStatus"],
-        annotation=raw.get("RequesterAnnotation", ""),
-        title=raw["Title"],
-        description=raw["Description"],
-        keywords=raw.get("Keywords", ""),
-        reward=raw["Reward"],
-        assignment_duration=int(raw["AssignmentDurationInSeconds"]),
-        auto_approval_delay=int(raw["AutoApprovalDelayInSeconds"]),
-        qualifications=tuple(requirement(q) for q in raw.get("QualificationRequirements", [])),
-        question=raw.get("Question", ""),
-        max_assignments=int(raw["MaxAssignments"]),
-        available=int(raw["NumberOfAssignmentsAvailable"]),
-        pending=int(raw["NumberOfAssignmentsPending"]),
-        completed=int(raw["NumberOfAssignmentsCompleted"]),
-        created_at=_utc(raw["CreationTime"]),
-        expires_at=_utc(raw["Expiration"]),
-    )
-
-
-def _utc(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc)

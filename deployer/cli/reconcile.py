@@ -166,7 +166,7 @@ def apply_command(
             return
         recorder = apply.Recorder(path, env_lock)
         outcome = apply.execute(plan, mturk, recorder, configs, utc_now, typer.echo)
-    _summarise(plan, outcome)
+        _summarise(plan, outcome, mturk.connection.preview_note)
 
 
 def _confirmed(plan: Plan, auto_approve: bool, saved: bool) -> bool:
@@ -188,13 +188,12 @@ def _confirmed(plan: Plan, auto_approve: bool, saved: bool) -> bool:
     return answer == "yes"
 
 
-def _summarise(plan: Plan, outcome: Outcome) -> None:
+def _summarise(plan: Plan, outcome: Outcome, preview_note: str) -> None:
     if outcome.ok:
         if plan.has_changes:
             typer.echo(f"\nApply complete! {plural(outcome.done, 'action')} done.")
-            if plan.environment == "local":
-                typer.echo("Local preview links open while `deploy emulator serve --port 8765 "
-                           "--state .deploy/emulator.json` runs.")
+            if preview_note:
+                typer.echo(preview_note)
         return
     typer.echo(f"\nApply failed: {outcome.done} of {plural(len(plan.actions), 'action')} done; "
                f"{plural(len(outcome.failed), 'batch', 'batches')} stopped on an error:",
@@ -223,12 +222,12 @@ def status_command(
         return
     with open_environment(root, env, endpoint_url, profile) as mturk:
         rows = _status_rows(env_lock, mturk, utc_now())
+        note = mturk.connection.preview_note
     typer.echo(f"Studies in {env.upper()}:")
     for row in rows:
         typer.echo(row)
-    if env == "local" and endpoint_url is None:
-        typer.echo("\nLocal preview links open while `deploy emulator serve --port 8765 "
-                   "--state .deploy/emulator.json` runs.")
+    if note:
+        typer.echo("\n" + note)
 
 
 def _status_rows(env_lock: EnvLock, mturk: MTurk, now: datetime) -> list[str]:
