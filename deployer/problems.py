@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+Pos = tuple[int, int]  # 1-based line and column
 # A place in a YAML document: mapping keys and sequence indexes, outermost first.
 NodePath = tuple[str | int, ...]
 
@@ -29,6 +31,16 @@ class Problem:
     @property
     def sort_key(self) -> tuple[str, int, int]:
         return (self.path, self.line, self.column)
+
+
+def locate(text: str, index: int) -> Pos:
+    """1-based line and column of a character index in `text`."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)
 
 
 def field_name(path: NodePath) -> str:

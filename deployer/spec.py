@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from deployer.errors import ValidationError
-from deployer.problems import Problem, file_problem
+from deployer.problems import Problem, file_problem, has_errors
 from deployer.spec_rules import build_study
 from deployer.spec_yaml import decode_document, read_file
 from deployer.study import Study
@@ -72,7 +72,7 @@ def load_studies(
         if strict:
             found = [replace(p, severity="error") for p in found]
         problems.extend(found)
-        if any(p.severity == "error" for p in found):
+        if has_errors(found):
             failed.append(shown)
         elif study is not None:
             studies.append(study)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from deployer.problems import Problem
+from deployer.problems import Pos, Problem
 
 FIELD = "question.html_file"
 # Elements that never have an end tag.
@@ -23,7 +23,6 @@ _OPTIONAL_END_TAGS = (
 _OPTIONAL_END = frozenset(_OPTIONAL_END_TAGS.split())
 # What may come before the doctype: white space and comments.
 _DOCTYPE = re.compile(r"^(?:\s|<!--.*?-->)*<!doctype\s+html\s*>", re.IGNORECASE | re.DOTALL)
-Pos = tuple[int, int]
 
 
 def check_html(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from deployer.problems import Problem
+from deployer.problems import Problem, has_errors, locate
 from deployer.spec_html import check_html
 from deployer.spec_yaml import Document
 
@@ -59,7 +59,7 @@ def render_question(doc: Document, study_file: Path) -> tuple[Rendered | None, l
             ("question",), f"the Question XML is {size:,} bytes; MTurk accepts at most "
             f"{MAX_QUESTION_BYTES:,}; move images, scripts and styles to files served over https",
         ))
-    return (rendered if not _has_errors(problems) else None), problems
+    return (rendered if not has_errors(problems) else None), problems
 
 
 def _external(url: str, height: int) -> str:
@@ -191,11 +191,4 @@ def _read_text(
         return doc.problem(at, f"{shown} is not UTF-8 text; save it as UTF-8")
 
 
-def locate(text: str, index: int) -> tuple[int, int]:
-    """1-based line and column of a character index."""
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
-
-def _has_errors(problems: list[Problem]) -> bool:
-    return any(p.severity == "error" for p in problems)

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from deployer.problems import Problem
+from deployer.problems import Problem, has_errors
 from deployer.spec_money import check_money, usd
 from deployer.spec_quals import requirements
 from deployer.spec_question import Rendered, render_question
@@ -53,7 +53,7 @@ def build_study(
     question = _question(usable, file, problems)
     quals = _qualifications(usable, problems)
     check_money(usable, problems)
-    if any(p.severity == "error" for p in problems) or question is None or quals is None:
+    if has_errors(problems) or question is None or quals is None:
         return None, problems
     data = doc.data
     study = Study(

@@ -17,10 +17,8 @@ from typing import Any
 
 import yaml
 
-from deployer.problems import NodePath, Problem, Severity, field_name, file_problem
+from deployer.problems import NodePath, Pos, Problem, Severity, field_name, file_problem
 from deployer.spec_yaml_errors import mark_pos, yaml_problem
-
-Pos = tuple[int, int]  # 1-based line and column
 
 _BOOL = "tag:yaml.org,2002:bool"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"

@@ -6,9 +6,7 @@ import json
 
 import yaml
 
-from deployer.problems import Problem, file_problem
-
-Pos = tuple[int, int]  # 1-based line and column
+from deployer.problems import Pos, Problem, file_problem, locate
 
 
 def yaml_problem(text: str, shown: str, error: yaml.YAMLError) -> Problem:
@@ -68,9 +66,7 @@ def _tab_in_indentation(text: str, up_to_line: int) -> Pos | None:
 
 
 def _reader_position(text: str, error: yaml.YAMLError) -> Pos:
-    index = int(getattr(error, "position", 0))
-    line = text.count("\n", 0, index) + 1
-    return (line, index - (text.rfind("\n", 0, index) + 1) + 1)
+    return locate(text, int(getattr(error, "position", 0)))
 
 
 def mark_pos(mark: yaml.Mark) -> Pos:
