@@ -9,12 +9,12 @@ from functools import cached_property
 from deployer.actions import Action, Note
 from deployer.observed import Observed, ObservedHit
 from deployer.records import EnvLock, RecordedHit
-from deployer.study import study_of
+from deployer.study import MAX_LIFETIME_DAYS, study_of
 
 # MTurk stores whole seconds and apply sends a lifetime rounded to seconds: expiries closer than
 # this are the same expiry, so a plan never proposes a pointless one-second extension.
 EXPIRY_TOLERANCE = timedelta(seconds=60)
-LONGEST_LIFETIME = timedelta(days=365)  # MTurk's largest LifetimeInSeconds
+LONGEST_LIFETIME = timedelta(days=MAX_LIFETIME_DAYS)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from deployer.identity import (
     request_token,
 )
 from deployer.plan_cost import ZERO, create_cost, extend_cost, replace_cost
-from deployer.study import Study
+from deployer.study import MAX_LIFETIME_DAYS, Study
 from deployer.text import plural, stamp
 
 
@@ -135,8 +135,9 @@ def _fresh(ctx: Context, study: Study, slot: Slot, fresh: Fresh, want: HitType) 
                     f"so {slot.address} cannot be created",
                     "move `closes_at` later, or set `state: closed`")
     if expires - ctx.now > LONGEST_LIFETIME:
-        return fail(slot.address, f"{study.path} closes at {stamp(expires)}, more than 365 days "
-                    f"away: MTurk keeps a HIT open at most 365 days",
+        return fail(slot.address, f"{study.path} closes at {stamp(expires)}, more than "
+                    f"{MAX_LIFETIME_DAYS} days away: MTurk keeps a HIT open at most "
+                    f"{MAX_LIFETIME_DAYS} days",
                     "move `closes_at` earlier, or create the HITs later")
     reason = fresh.reason
     if slot.add and fresh.replaces is None and slot.count != size:

@@ -20,12 +20,12 @@ from deployer.spec_question import Rendered, render_question
 from deployer.spec_schema import schema_problems
 from deployer.spec_values import PLACEHOLDER_HINTS, PLACEHOLDERS, UNITS, closes_at_problem
 from deployer.spec_yaml import Document
-from deployer.study import Requirement, Study
+from deployer.study import MAX_LIFETIME_DAYS, Requirement, Study
 
 DAY = 86_400
 LIMITS = {  # seconds, as MTurk enforces them (reference §4.1)
-    "assignment_duration": (30, 365 * DAY),
-    "lifetime": (30, 365 * DAY),
+    "assignment_duration": (30, MAX_LIFETIME_DAYS * DAY),
+    "lifetime": (30, MAX_LIFETIME_DAYS * DAY),
     "auto_approval_delay": (0, 30 * DAY),
 }
 DEFAULT_AUTO_APPROVAL = "3d"

@@ -8,8 +8,10 @@ import math
 import re
 from datetime import datetime, timedelta, timezone
 
+from deployer.study import MAX_LIFETIME_DAYS
+
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
-MAX_OPEN_DAYS = 365  # MTurk keeps a HIT open at most this long (reference §4.1)
+MAX_OPEN_DAYS = MAX_LIFETIME_DAYS  # reference §4.1
 
 # What `deploy init` writes; a study that still says this was not finished.
 PLACEHOLDERS = {
