@@ -77,12 +77,16 @@ def write_study(root: Path, name: str = "pilot", **fields: object) -> Path:
     return path
 
 
-def run_in_terminal(project: Path, args: list[str], answer: str,
-                    before_answering: Callable[[], None] = lambda: None) -> tuple[int, str]:
+def run_in_terminal(project: Path, args: list[str], answer: str = "",
+                    before_answering: Callable[[], None] = lambda: None,
+                    no_color: bool = True) -> tuple[int, str]:
     """Run deploy on a real pseudo-terminal and type `answer` at its prompt (after calling
     `before_answering`, to change the world while a user reads the plan)."""
     main, follower = pty.openpty()
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(Path(__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    env.pop("NO_COLOR", None)
+    if no_color:
+        env["NO_COLOR"] = "1"
     process = subprocess.Popen([sys.executable, "-m", "deployer", *args], cwd=project, env=env,
                                stdin=follower, stdout=follower, stderr=follower)
     os.close(follower)

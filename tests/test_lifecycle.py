@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clihelp import all_hits, deploy, lock_hits, write_study
+from clihelp import all_hits, deploy, lock_hits, run_in_terminal, write_study
 
 from deployer.emulator.models import Emulator
 
@@ -159,3 +159,17 @@ def test_status_shows_each_batch_with_counts_expiry_and_preview(
     b2 = next(line for line in lines if "pilot/b2" in line)
     assert "available/pending/submitted 3/0/0" in b2
     assert f"expires {hits['pilot/b2']['expires_at'][:10]}" in b2
+
+
+def test_plan_is_coloured_only_on_a_terminal_and_never_with_no_color(
+    project: Path, served: tuple[str, Emulator], capsys: Capsys
+) -> None:
+    url = served[0]
+    write_study(project)
+    args = ["plan", "--endpoint-url", url]
+    code, coloured = run_in_terminal(project, args, no_color=False)
+    assert code == 0 and "\x1b[" in coloured and "pilot/b1" in coloured
+    code, plain = run_in_terminal(project, args, no_color=True)
+    assert code == 0 and "\x1b[" not in plain and "+ pilot/b1" in plain
+    piped = deploy(capsys, *args)
+    assert "\x1b[" not in piped.out and "+ pilot/b1" in piped.out
