@@ -46,8 +46,11 @@ SERVER_TIME = re.compile(r"\s*\(\d+( s)?\)\s*$")
 
 # The embedded emulator lives only as long as one command; its preview pages are served by
 # this command, at LOCAL_PREVIEW.
-LOCAL_PREVIEW_COMMAND = "deploy emulator serve --port 8765 --state .deploy/emulator.json"
-LOCAL_PREVIEW = "http://127.0.0.1:8765"
+LOCAL_PREVIEW_PORT = 8765
+LOCAL_PREVIEW_COMMAND = (
+    f"deploy emulator serve --port {LOCAL_PREVIEW_PORT} --state .deploy/emulator.json"
+)
+LOCAL_PREVIEW = f"http://127.0.0.1:{LOCAL_PREVIEW_PORT}"
 
 
 @dataclass(frozen=True)
