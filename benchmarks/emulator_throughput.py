@@ -25,7 +25,7 @@ from typing import Any
 
 import boto3
 
-from deployer.emulator import Emulator, EmulatorServer
+from deployer.emulators.mturk import Emulator, EmulatorServer
 
 QUESTION = (
     '<ExternalQuestion xmlns="http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/'

@@ -25,16 +25,16 @@ from pathlib import Path
 
 import boto3
 
-from deployer import lockfile
-from deployer.actions import Create
-from deployer.apply import intent
-from deployer.emulator import Emulator, EmulatorServer
-from deployer.mturk import Connection, MTurk
-from deployer.observed import Observed
-from deployer.plan import PlanOptions, plan
-from deployer.records import live
-from deployer.session import make_plan
-from deployer.spec import load_studies, require_valid
+from deployer.emulators.mturk import Emulator, EmulatorServer
+from deployer.engine import lockfile
+from deployer.engine.apply import intent
+from deployer.engine.session import make_plan
+from deployer.providers.mturk.api.client import Connection, MTurk
+from deployer.providers.mturk.observed import Observed
+from deployer.providers.mturk.plan.actions import Create
+from deployer.providers.mturk.plan.planner import PlanOptions, plan
+from deployer.providers.mturk.records import live
+from deployer.spec.loader import load_studies, require_valid
 
 STUDY = """\
 title: Benchmark study

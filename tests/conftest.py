@@ -20,8 +20,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def served() -> Iterator[tuple[str, object]]:
     """(endpoint URL, Emulator) of an emulator serving on a free loopback port."""
-    from deployer.emulator.models import Emulator
-    from deployer.emulator.server import EmulatorServer
+    from deployer.emulators.mturk.models import Emulator
+    from deployer.emulators.mturk.server import EmulatorServer
 
     emulator = Emulator()
     with EmulatorServer(emulator) as server:

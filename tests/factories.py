@@ -7,11 +7,17 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from deployer.actions import Plan
-from deployer.observed import Observed, ObservedHit
-from deployer.plan import PlanOptions, annotation, hit_type, plan, request_token
-from deployer.records import EnvLock, HitStatus, Lock, RecordedHit
-from deployer.study import Study
+from deployer.providers.mturk.observed import Observed, ObservedHit
+from deployer.providers.mturk.plan.actions import Plan
+from deployer.providers.mturk.plan.planner import (
+    PlanOptions,
+    annotation,
+    hit_type,
+    plan,
+    request_token,
+)
+from deployer.providers.mturk.records import EnvLock, HitStatus, Lock, RecordedHit
+from deployer.providers.mturk.study import Study
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 DAY = timedelta(days=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deployer.spec import Loaded, load_studies
+from deployer.spec.loader import Loaded, load_studies
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from deployer.errors import DeployError
+from deployer.core.errors import DeployError
 
 app = typer.Typer(
     name="deploy",

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from deployer.cli.app import emulator_app
-from deployer.errors import DeployError
+from deployer.core.errors import DeployError
 
 
 @emulator_app.command("serve")
@@ -41,7 +41,7 @@ def emulator_serve(
     import signal
     import threading
 
-    from deployer.emulator import Config, Emulator, EmulatorServer, FaultConfig
+    from deployer.emulators.mturk import Config, Emulator, EmulatorServer, FaultConfig
 
     try:
         config = Config(personality=personality, balance=balance, settle_seconds=settle_seconds)

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING
 import typer
 
 from deployer.cli.app import app
-from deployer.errors import DeployError, RefusedError
-from deployer.text import money, plural, signed
+from deployer.core.errors import DeployError, RefusedError
+from deployer.core.text import money, plural, signed
 
 if TYPE_CHECKING:
-    from deployer.actions import Plan
-    from deployer.apply import Outcome
-    from deployer.mturk import MTurk
-    from deployer.plan import PlanOptions
-    from deployer.records import EnvLock
-    from deployer.study import Study
+    from deployer.engine.apply import Outcome
+    from deployer.providers.mturk.api.client import MTurk
+    from deployer.providers.mturk.plan.actions import Plan
+    from deployer.providers.mturk.plan.planner import PlanOptions
+    from deployer.providers.mturk.records import EnvLock
+    from deployer.providers.mturk.study import Study
 
 ENV_OPTION = typer.Option("local", "--env", help="local (bundled emulator), sandbox or production.")
 STUDY_OPTION = typer.Option(None, "--study", help="Only this study (repeatable).")
@@ -43,13 +43,13 @@ FORMATS = ("text", "markdown", "json")
 
 
 def _studies() -> tuple[Study, ...]:
-    from deployer.spec import DEFAULT_DIR, load_studies, require_valid
+    from deployer.spec.loader import DEFAULT_DIR, load_studies, require_valid
 
     return require_valid(load_studies([DEFAULT_DIR]))
 
 
 def _options(only: list[str] | None, skip_sandbox_check: bool, adopt: str | None) -> PlanOptions:
-    from deployer.plan import PlanOptions
+    from deployer.providers.mturk.plan.planner import PlanOptions
 
     return PlanOptions(only=frozenset(only) if only else None,
                        skip_sandbox_check=skip_sandbox_check, adopt=adopt)
@@ -85,8 +85,13 @@ def plan_command(
     Exit codes: 0 success (with --detailed-exitcode: no changes), 1 error,
     2 changes planned (with --detailed-exitcode).
     """
-    from deployer import planfile
-    from deployer.session import applied_configs, check_environment, make_plan, open_environment
+    from deployer.engine import planfile
+    from deployer.engine.session import (
+        applied_configs,
+        check_environment,
+        make_plan,
+        open_environment,
+    )
 
     check_environment(env)
     if fmt not in FORMATS:
@@ -127,8 +132,8 @@ def apply_command(
     Exit codes: 0 applied, nothing to do, or confirmation declined; 1 error or a failed action
     (what succeeded is recorded: run apply again).
     """
-    from deployer import apply, lockfile, planfile
-    from deployer.session import (
+    from deployer.engine import apply, lockfile, planfile
+    from deployer.engine.session import (
         applied_configs,
         check_environment,
         current_env,
@@ -212,7 +217,7 @@ def status_command(
     profile: str | None = PROFILE_OPTION,
 ) -> None:
     """Each study's HITs as MTurk reports them now, with worker preview links."""
-    from deployer.session import check_environment, current_env, open_environment, utc_now
+    from deployer.engine.session import check_environment, current_env, open_environment, utc_now
 
     check_environment(env)
     root = Path.cwd()

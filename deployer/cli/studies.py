@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from deployer.cli.app import app
-from deployer.text import plural
+from deployer.core.text import plural
 
 if TYPE_CHECKING:
-    from deployer.spec import Loaded
+    from deployer.spec.loader import Loaded
 
 
 @app.command("validate")
@@ -26,7 +26,7 @@ def validate_command(
     strict: bool = typer.Option(False, "--strict", help="Count warnings as errors (for CI)."),
 ) -> None:
     """Check study files offline: schema, referenced files, fees and budget."""
-    from deployer.spec import DEFAULT_DIR, load_studies
+    from deployer.spec.loader import DEFAULT_DIR, load_studies
 
     loaded = load_studies(paths or [DEFAULT_DIR], strict=strict)
     for problem in loaded.problems:
@@ -65,8 +65,8 @@ def init_command(
     name: str = typer.Argument(..., help="The study name: lowercase letters, digits, - and _."),
 ) -> None:
     """Write studies/NAME.yaml: a commented study template that validates."""
-    from deployer.spec import DEFAULT_DIR
-    from deployer.template import write_template
+    from deployer.providers.mturk.spec.template import write_template
+    from deployer.spec.loader import DEFAULT_DIR
 
     path, schema = write_template(DEFAULT_DIR, name)
     typer.echo(f"Wrote {path}")

@@ -1,0 +1,1 @@
+"""What every emulator shares: the clock, fault injection and identifiers."""

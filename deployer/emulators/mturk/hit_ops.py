@@ -1,0 +1,123 @@
+"""HIT creation and reading: CreateHIT, CreateHITType, CreateHITWithHITType, GetHIT, ListHITs,
+ListHITsForQualificationType (reference §2.1-2.6)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from deployer.emulators.core import ids
+from deployer.emulators.mturk.exceptions import invalid, turk
+from deployer.emulators.mturk.liability import check_funds
+from deployer.emulators.mturk.models import Emulator
+from deployer.emulators.mturk.paging import paginate
+from deployer.emulators.mturk.questions import check_question
+from deployer.emulators.mturk.requirements import SYSTEM_TYPES, normalise
+from deployer.emulators.mturk.state import HitRec, HitTypeRec
+from deployer.emulators.mturk.validation import MAX_SECONDS, Params
+from deployer.emulators.mturk.views import hit_view
+
+Body = dict[str, Any]
+DEFAULT_AUTO_APPROVAL = 2_592_000
+
+
+def _type_from(emu: Emulator, p: Params) -> HitTypeRec:
+    """Validates the seven HIT-type properties and returns the matching (maybe new) type."""
+    props: dict[str, Any] = {
+        "title": p.text("Title", 128, 1),
+        "description": p.text("Description", 2000, 1),
+        "keywords": p.opt_text("Keywords", 1000),
+        "reward": p.money("Reward"),
+        "assignment_duration": p.integer("AssignmentDurationInSeconds", 30, MAX_SECONDS),
+        "auto_approval_delay": p.opt_integer(
+            "AutoApprovalDelayInSeconds", 0, DEFAULT_AUTO_APPROVAL, DEFAULT_AUTO_APPROVAL),
+        "requirements": normalise(emu, p.items("QualificationRequirements", 10**6)),
+    }
+    # Exact match on the seven properties (reference §10.1): "0.5" and "0.50" are two types.
+    canonical = json.dumps(props, sort_keys=True)
+    type_id = ids.entity_id(f"{emu.config.seed}:type:{canonical}")
+    existing = emu.state.types.get(type_id)
+    if existing is not None:
+        return existing
+    kind = HitTypeRec(id=type_id, group_id=ids.entity_id(f"group:{type_id}"),
+                      creation=emu.now(), **props)
+    emu.state.types[type_id] = kind
+    return kind
+
+
+def _question(p: Params) -> str:
+    if p.has("HITLayoutId"):
+        layout = p.entity("HITLayoutId")
+        if p.has("Question"):
+            raise invalid("HITLayoutId", layout, "Give either Question or HITLayoutId, not both.")
+        raise invalid("HITLayoutId", layout, "This HIT layout does not exist.")
+    question = p.text("Question", None, 1) if p.has("Question") else None
+    if question is None:
+        raise invalid("Question", None, "Either Question or HITLayoutId is required.")
+    check_question(question)
+    return question
+
+
+def _create(emu: Emulator, p: Params, kind_of: Callable[[], HitTypeRec]) -> Body:
+    token = p.token()
+    lifetime = p.integer("LifetimeInSeconds", 30, MAX_SECONDS)
+    max_assignments = p.opt_integer("MaxAssignments", 1, 1_000_000_000, 1)
+    annotation = p.opt_text("RequesterAnnotation", 255)
+    question = _question(p)
+    original = emu.recall("hit", token)
+    if original is not None:
+        raise turk("HitAlreadyExists",
+                   f'UniqueRequestToken "{token}" has already been used to create HIT {original}')
+    kind = kind_of()  # only now: a refused request leaves no new HIT type behind
+    check_funds(emu, kind, max_assignments, max_assignments)
+    now = emu.now()
+    hit = HitRec(id=emu.new_id("hit"), type_id=kind.id, creation=now, expiration=now + lifetime,
+                 max_assignments=max_assignments, created_with=max_assignments,
+                 question=question, annotation=annotation)
+    emu.state.hits[hit.id] = hit
+    emu.remember("hit", token, hit.id)
+    return {"HIT": hit_view(emu, hit)}
+
+
+def create_hit(emu: Emulator, p: Params) -> Body:
+    return _create(emu, p, lambda: _type_from(emu, p))
+
+
+def create_hit_type(emu: Emulator, p: Params) -> Body:
+    return {"HITTypeId": _type_from(emu, p).id}
+
+
+def create_hit_with_hit_type(emu: Emulator, p: Params) -> Body:
+    type_id = p.entity("HITTypeId")
+    kind = emu.state.types.get(type_id)
+    if kind is None:
+        raise turk("HITTypeDoesNotExist", f"HITType {type_id} does not exist.")
+    return _create(emu, p, lambda: kind)
+
+
+def get_hit(emu: Emulator, p: Params) -> Body:
+    return {"HIT": hit_view(emu, emu.hit(p.entity("HITId")))}
+
+
+def _hit_key(hit: HitRec) -> list[Any]:
+    return [hit.creation, hit.id]
+
+
+def list_hits(emu: Emulator, p: Params) -> Body:
+    # Newly created HITs take a moment to be indexed on the real service (reference §2.5).
+    visible_before = emu.now() - emu.config.indexing_delay
+    hits = [h for h in emu.state.hits.values() if h.creation <= visible_before]
+    page, meta = paginate(emu, p, "ListHITs", hits, _hit_key)
+    return {**meta, "HITs": [hit_view(emu, h) for h in page]}
+
+
+def list_hits_for_qualification_type(emu: Emulator, p: Params) -> Body:
+    qual_id = p.entity("QualificationTypeId")
+    known = qual_id in emu.state.qual_types or qual_id in SYSTEM_TYPES
+    if not known and qual_id != emu.masters_id:  # system types as in GetQualificationType
+        raise turk("QualificationTypeDoesNotExist", f"QualificationType {qual_id} does not exist.")
+    hits = [h for h in emu.state.hits.values()
+            if any(r["QualificationTypeId"] == qual_id for r in emu.hit_type(h).requirements)]
+    page, meta = paginate(emu, p, f"ListHITsForQualificationType:{qual_id}", hits, _hit_key)
+    return {**meta, "HITs": [hit_view(emu, h) for h in page]}

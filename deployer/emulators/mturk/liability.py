@@ -1,0 +1,47 @@
+"""Production funds at creation: the service's "assignment liability" (reference §2.1, §6).
+
+Money moves only on approval and bonus, but new work is refused when the balance, less what
+live work may still cost, cannot pay for it. The exact rule is in the README's table of choices.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from deployer.emulators.mturk.exceptions import turk
+from deployer.emulators.mturk.models import INSUFFICIENT_FUNDS, Emulator
+from deployer.emulators.mturk.state import HitTypeRec
+from deployer.providers.mturk.fees import assignments_cost, fee_per_assignment
+
+
+def check_funds(emu: Emulator, kind: HitTypeRec, max_assignments: int, count: int) -> None:
+    """Refuses `count` new assignments of `kind` on a HIT of `max_assignments` (fee tier)."""
+    if emu.config.personality != "production":
+        return
+    reward = Decimal(kind.reward)
+    cost = assignments_cost(reward, count, max_assignments, emu.requires_masters(kind))
+    if cost > Decimal(emu.state.balance) - held(emu):
+        raise turk("InsufficientFunds", INSUFFICIENT_FUNDS)
+
+
+def held(emu: Emulator) -> Decimal:
+    """Reward plus fee of every slot that may still be paid for: slots open on unexpired
+    HITs, assignments being worked on and submitted work not yet approved or rejected."""
+    taken: dict[str, int] = {}
+    unpaid: dict[str, int] = {}
+    for assignment in emu.state.assignments.values():
+        taken[assignment.hit_id] = taken.get(assignment.hit_id, 0) + 1
+        if assignment.status in ("Accepted", "Submitted"):
+            unpaid[assignment.hit_id] = unpaid.get(assignment.hit_id, 0) + 1
+    now = emu.now()
+    total = Decimal(0)
+    for hit in emu.state.hits.values():
+        slots = unpaid.get(hit.id, 0)
+        if now < hit.expiration:
+            slots += max(0, hit.max_assignments - taken.get(hit.id, 0))  # still open
+        if slots > 0:
+            kind = emu.hit_type(hit)
+            reward = Decimal(kind.reward)
+            fee = fee_per_assignment(reward, hit.max_assignments, emu.requires_masters(kind))
+            total += slots * (reward + fee)
+    return total

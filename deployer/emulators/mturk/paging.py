@@ -1,0 +1,47 @@
+"""Pagination exactly as the real service does it (reference §2.5).
+
+Every non-empty page carries a NextToken, including the last one; the page after the last is
+empty and has none. Tokens are fresh each time (boto3's paginator refuses a repeated token) and
+remember the sort key of the last item served, so deletions between pages skip nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from deployer.emulators.mturk.exceptions import RequestError
+from deployer.emulators.mturk.models import Emulator
+from deployer.emulators.mturk.validation import Params
+
+T = TypeVar("T")
+SortKey = list[Any]
+
+
+def paginate(
+    emu: Emulator,
+    params: Params,
+    query: str,
+    items: Sequence[T],
+    key: Callable[[T], SortKey],
+) -> tuple[list[T], dict[str, Any]]:
+    """Returns the page and the NumResults/NextToken members to merge into the response."""
+    size = params.max_results(emu.config.default_page_size)
+    token = params.next_token()
+    ordered = sorted(items, key=key)
+    if token is not None:
+        ordered = _after(emu, token, query, ordered, key)
+    page = ordered[:size]
+    meta: dict[str, Any] = {"NumResults": len(page)}
+    if page:
+        meta["NextToken"] = emu.issue_page(query, key(page[-1]))
+    return page, meta
+
+
+def _after(
+    emu: Emulator, token: str, query: str, ordered: list[T], key: Callable[[T], SortKey]
+) -> list[T]:
+    mark = emu.page(token)
+    if mark is None or mark.query != query:
+        raise RequestError(f"The pagination token {token} is not valid.")
+    return [item for item in ordered if key(item) > mark.last]

@@ -1,0 +1,102 @@
+"""Records -> wire dictionaries, with timestamps as epoch numbers (reference §1.3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deployer.emulators.mturk.models import Emulator
+from deployer.emulators.mturk.state import AssignmentRec, BonusRec, HitRec, QualRec, QualTypeRec
+
+
+def ts(epoch: float) -> float:
+    return round(epoch, 3)
+
+
+def _put(out: dict[str, Any], key: str, value: Any) -> None:
+    # The real service omits absent optional members instead of sending null.
+    if value is not None:
+        out[key] = value
+
+
+def hit_view(emu: Emulator, hit: HitRec) -> dict[str, Any]:
+    kind = emu.hit_type(hit)
+    counts = emu.counts(hit)
+    pending, _, available, completed = counts
+    out: dict[str, Any] = {
+        "HITId": hit.id,
+        "HITTypeId": kind.id,
+        "HITGroupId": kind.group_id,
+        "CreationTime": ts(hit.creation),
+        "Title": kind.title,
+        "Description": kind.description,
+        "Question": hit.question,
+        "HITStatus": emu.status(hit, counts),
+        "MaxAssignments": hit.max_assignments,
+        "Reward": kind.reward,
+        "AutoApprovalDelayInSeconds": kind.auto_approval_delay,
+        "Expiration": ts(hit.expiration),
+        "AssignmentDurationInSeconds": kind.assignment_duration,
+        "QualificationRequirements": [dict(r) for r in kind.requirements],
+        "HITReviewStatus": "NotReviewed",
+        "NumberOfAssignmentsPending": pending,
+        "NumberOfAssignmentsAvailable": available,
+        "NumberOfAssignmentsCompleted": completed,
+    }
+    _put(out, "Keywords", kind.keywords)
+    _put(out, "RequesterAnnotation", hit.annotation)
+    return out
+
+
+def assignment_view(a: AssignmentRec) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "AssignmentId": a.id,
+        "WorkerId": a.worker_id,
+        "HITId": a.hit_id,
+        "AssignmentStatus": a.status,
+        "AcceptTime": ts(a.accept_time),
+        "Deadline": ts(a.deadline),
+        "Answer": a.answer or "",
+    }
+    for key, value in (("AutoApprovalTime", a.auto_approval_time), ("SubmitTime", a.submit_time),
+                       ("ApprovalTime", a.approval_time), ("RejectionTime", a.rejection_time)):
+        _put(out, key, None if value is None else ts(value))
+    _put(out, "RequesterFeedback", a.feedback)
+    return out
+
+
+def qual_type_view(q: QualTypeRec) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "QualificationTypeId": q.id,
+        "CreationTime": ts(q.creation),
+        "Name": q.name,
+        "Description": q.description,
+        "QualificationTypeStatus": q.status,
+        "IsRequestable": bool(q.test) or q.auto_granted,
+        "AutoGranted": q.auto_granted,
+    }
+    for key, value in (("Keywords", q.keywords), ("Test", q.test), ("AnswerKey", q.answer_key),
+                       ("TestDurationInSeconds", q.test_duration),
+                       ("RetryDelayInSeconds", q.retry_delay),
+                       ("AutoGrantedValue", q.auto_granted_value)):
+        _put(out, key, value)
+    return out
+
+
+def qual_view(q: QualRec) -> dict[str, Any]:
+    return {
+        "QualificationTypeId": q.type_id,
+        "WorkerId": q.worker_id,
+        "GrantTime": ts(q.grant_time),
+        "IntegerValue": q.value,
+        "Status": q.status,
+    }
+
+
+def bonus_view(b: BonusRec) -> dict[str, Any]:
+    return {
+        "WorkerId": b.worker_id,
+        "BonusAmount": b.amount,
+        "AssignmentId": b.assignment_id,
+        "Reason": b.reason,
+        "GrantTime": ts(b.grant_time),
+    }

@@ -1,0 +1,270 @@
+"""The MTurk adapter: the only module that imports boto3.
+
+It builds the client for an environment, turns boto3 responses into ObservedHit values and
+ClientErrors into MTurkError, and makes every write safe to repeat.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+
+from deployer.core.errors import DeployError, MTurkError
+from deployer.providers.mturk.api.wire import hit_type_params, observed_hit
+from deployer.providers.mturk.observed import Observed, ObservedHit
+from deployer.providers.mturk.plan.actions import HitType, NewHit
+
+ENDPOINTS = {
+    "sandbox": "https://mturk-requester-sandbox.us-east-1.amazonaws.com",
+    "production": "https://mturk-requester.us-east-1.amazonaws.com",
+}
+PREVIEW = {
+    "sandbox": "https://workersandbox.mturk.com/projects/{group}/tasks",
+    "production": "https://worker.mturk.com/projects/{group}/tasks",
+}
+# The embedded emulator needs no AWS account: it accepts any signed request.
+LOCAL_CREDENTIALS = ("local", "local")
+PAGE = 100
+MIN_LIFETIME = 30  # MTurk's smallest LifetimeInSeconds
+EXPIRE_ATTEMPTS = 3
+CLOCK_SKEW = timedelta(minutes=1)  # between this machine and MTurk
+HIT_ID = re.compile(r"\b[0-9A-Z]{30}\b")
+HIT_ALREADY_EXISTS = "AWS.MechanicalTurk.HitAlreadyExists"
+HIT_DOES_NOT_EXIST = "AWS.MechanicalTurk.HITDoesNotExist"
+REPEATED = {HIT_ALREADY_EXISTS, "AWS.MechanicalTurk.DuplicateRequest"}
+ALREADY_PROCESSED = re.compile(r"already (been )?processed")
+SERVER_TIME = re.compile(r"\s*\(\d+( s)?\)\s*$")
+
+
+# The embedded emulator lives only as long as one command; its preview pages are served by
+# this command, at LOCAL_PREVIEW.
+LOCAL_PREVIEW_PORT = 8765
+LOCAL_PREVIEW_COMMAND = (
+    f"deploy emulator serve --port {LOCAL_PREVIEW_PORT} --state .deploy/emulator.json"
+)
+LOCAL_PREVIEW = f"http://127.0.0.1:{LOCAL_PREVIEW_PORT}"
+
+
+@dataclass(frozen=True)
+class Connection:
+    environment: str
+    endpoint_url: str
+    profile: str | None = None
+    embedded: bool = False  # the in-process emulator of `--env local`
+
+    @property
+    def local(self) -> bool:
+        return self.environment == "local"
+
+    def preview_url(self, group_id: str) -> str:
+        if self.environment in PREVIEW:
+            return PREVIEW[self.environment].format(group=group_id)
+        base = LOCAL_PREVIEW if self.embedded else self.endpoint_url
+        return f"{base}/_emulator/preview?groupId={group_id}"
+
+    @property
+    def preview_note(self) -> str:
+        """How to open the preview links when they need something running ("" otherwise)."""
+        if not self.embedded:
+            return ""
+        return f"Local preview links open while `{LOCAL_PREVIEW_COMMAND}` runs."
+
+
+def connect(connection: Connection) -> MTurk:
+    config = Config(
+        retries={"mode": "standard", "max_attempts": 10},
+        connect_timeout=10,
+        read_timeout=60,
+        max_pool_connections=16,
+    )
+    key, secret = LOCAL_CREDENTIALS if connection.local else (None, None)
+    try:
+        session = boto3.Session(profile_name=connection.profile)
+        client = session.client(
+            "mturk",
+            region_name="us-east-1",
+            endpoint_url=connection.endpoint_url,
+            config=config,
+            aws_access_key_id=key,
+            aws_secret_access_key=secret,
+        )
+    except botocore.exceptions.ProfileNotFound:
+        raise DeployError(
+            f"AWS profile {connection.profile!r} not found; "
+            "list yours with `aws configure list-profiles`"
+        ) from None
+    except ValueError as error:  # botocore's "Invalid endpoint"
+        raise DeployError(
+            f"--endpoint-url {connection.endpoint_url!r} is not a URL ({error}); "
+            "write it like http://127.0.0.1:8765"
+        ) from None
+    return MTurk(client, connection)
+
+
+class MTurk:
+    """Typed, idempotent MTurk calls for one environment."""
+
+    def __init__(self, client: Any, connection: Connection) -> None:
+        self._client = client
+        self.connection = connection
+
+    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        try:
+            response: dict[str, Any] = getattr(self._client, operation)(**params)
+        except botocore.exceptions.ClientError as error:
+            raise _translate(operation, error) from None
+        except botocore.exceptions.NoCredentialsError:
+            raise DeployError(
+                f"no AWS credentials found for {self.connection.environment.upper()}: set "
+                "AWS_PROFILE (or pass --profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
+            ) from None
+        except botocore.exceptions.EndpointConnectionError:
+            raise DeployError(
+                f"cannot reach MTurk at {self.connection.endpoint_url}; check the network "
+                "or --endpoint-url"
+            ) from None
+        except botocore.exceptions.BotoCoreError as error:  # timeouts, broken connections
+            raise DeployError(
+                f"MTurk call {operation} failed at {self.connection.endpoint_url}: {error}; "
+                "run the command again (every write is safe to repeat)"
+            ) from None
+        return response
+
+    # --- observation ---------------------------------------------------------------------
+
+    def list_hits(self) -> Iterator[dict[str, Any]]:
+        """Every HIT of the account, 100 per page, until MTurk returns an empty page."""
+        params: dict[str, Any] = {"MaxResults": PAGE}
+        while True:
+            page = self._call("list_hits", **params)
+            yield from page.get("HITs", [])
+            token = page.get("NextToken")
+            if not page.get("HITs") or not token:
+                return
+            params["NextToken"] = token
+
+    def get_hit(self, hit_id: str) -> ObservedHit | None:
+        """The HIT, or None when MTurk no longer knows it (deleted or disposed)."""
+        try:
+            return observed_hit(self._call("get_hit", HITId=hit_id)["HIT"])
+        except MTurkError as error:
+            if error.turk_code == HIT_DOES_NOT_EXIST:
+                return None
+            raise
+
+    def observe(self, recorded: Iterable[str], ours: Any) -> Observed:
+        """Recorded HITs and HITs whose annotation `ours(annotation)` claims, in ~N/100 calls."""
+        wanted = set(recorded)
+        hits: dict[str, ObservedHit] = {}
+        for raw in self.list_hits():
+            if raw["HITId"] in wanted or ours(raw.get("RequesterAnnotation", "")):
+                hits[raw["HITId"]] = observed_hit(raw)
+        # Newly created HITs can take seconds to show up in ListHITs: ask for them directly.
+        for hit_id in sorted(wanted - hits.keys()):
+            hit = self.get_hit(hit_id)
+            if hit is not None:
+                hits[hit_id] = hit
+        return Observed(hits=hits, balance=self.balance())
+
+    def balance(self) -> Decimal:
+        return Decimal(self._call("get_account_balance")["AvailableBalance"])
+
+    # --- writes (each safe to repeat) ------------------------------------------------------
+
+    def create_hit(self, hit: NewHit, now: datetime) -> ObservedHit:
+        lifetime = hit.lifetime or round((hit.expires_at - now).total_seconds())
+        if lifetime < MIN_LIFETIME:
+            raise DeployError(
+                f"{hit.address} would close at {hit.expires_at:%Y-%m-%d %H:%M} UTC, less than "
+                f"{MIN_LIFETIME} s from now; move `closes_at` later and plan again"
+            )
+        params = {
+            **hit_type_params(hit.hit_type),
+            "MaxAssignments": hit.max_assignments,
+            "LifetimeInSeconds": lifetime,
+            "Question": hit.question,
+            "RequesterAnnotation": hit.annotation,
+            "UniqueRequestToken": hit.token,
+        }
+        try:
+            created = self._call("create_hit", **params)["HIT"]
+        except MTurkError as error:
+            if error.turk_code != HIT_ALREADY_EXISTS:
+                raise
+            # The token was used before (a crash or a lost response): that HIT is ours.
+            found = HIT_ID.search(str(error))
+            existing = self.get_hit(found.group(0)) if found else None
+            if existing is None:
+                raise
+            return existing
+        return observed_hit(created)
+
+    def add_assignments(self, hit_id: str, count: int, token: str) -> None:
+        try:
+            self._call(
+                "create_additional_assignments_for_hit",
+                HITId=hit_id,
+                NumberOfAdditionalAssignments=count,
+                UniqueRequestToken=token,
+            )
+        except MTurkError as error:
+            if not _already_done(error):
+                raise
+
+    def set_expiry(self, hit_id: str, expires_at: datetime) -> None:
+        try:
+            self._call("update_expiration_for_hit", HITId=hit_id, ExpireAt=expires_at)
+        except MTurkError as error:
+            if not _already_done(error):
+                raise
+
+    def expire(self, hit_id: str, now: datetime) -> ObservedHit | None:
+        """Expire now, and return the HIT as MTurk then reports it (None if it is gone).
+
+        In-flight assignments may still be submitted until their deadline. MTurk answers a
+        repeated (HITId, ExpireAt) with "already processed": success when our own first attempt
+        went through, but not after a reopen within the same second; so check, and try another
+        past second.
+        """
+        for back in range(1, EXPIRE_ATTEMPTS + 1):
+            self.set_expiry(hit_id, now - timedelta(seconds=back))
+            seen = self.get_hit(hit_id)
+            if seen is None or seen.expires_at <= now + CLOCK_SKEW:
+                return seen
+        raise DeployError(f"MTurk did not expire HIT {hit_id}; run `deploy apply` again")
+
+    def update_type(self, hit_id: str, hit_type: HitType) -> ObservedHit:
+        """Move the HIT to (a HIT type with) these properties; the HIT as MTurk then reports it."""
+        type_id = str(self._call("create_hit_type", **hit_type_params(hit_type))["HITTypeId"])
+        self._call("update_hit_type_of_hit", HITId=hit_id, HITTypeId=type_id)
+        seen = self.get_hit(hit_id)
+        if seen is None:
+            raise DeployError(f"HIT {hit_id} vanished from MTurk right after its type changed; "
+                              "run `deploy plan` again")
+        return seen
+
+
+def _already_done(error: MTurkError) -> bool:
+    """MTurk's answers to a repeated request whose first attempt succeeded.
+
+    A token repeat names itself by code; the expiration quirk only by its message
+    ("The idempotency token ... has already been processed").
+    """
+    return error.turk_code in REPEATED or ALREADY_PROCESSED.search(str(error)) is not None
+
+
+def _translate(operation: str, error: botocore.exceptions.ClientError) -> MTurkError:
+    response: dict[str, Any] = dict(error.response)
+    code = str(response.get("Error", {}).get("Code", ""))
+    turk_code = str(response.get("TurkErrorCode", ""))
+    message = str(response.get("Error", {}).get("Message", "")) or str(error)
+    message = SERVER_TIME.sub("", message)  # MTurk's clock: "... (1624047673969 s)"
+    return MTurkError(f"MTurk refused {operation}: {message}", code=code, turk_code=turk_code)

@@ -1,0 +1,88 @@
+"""MTurk's wire shapes <-> our values: request parameters out, ObservedHit in.
+
+Plain dict work with no client, so the adapter (mturk.py) keeps to calls and errors.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from deployer.providers.mturk.observed import ObservedHit
+from deployer.providers.mturk.plan.actions import HitType
+from deployer.providers.mturk.study import Locale, Requirement
+
+
+def hit_type_params(hit_type: HitType) -> dict[str, Any]:
+    return {
+        "Title": hit_type.title,
+        "Description": hit_type.description,
+        "Keywords": hit_type.keywords,
+        "Reward": hit_type.reward,
+        "AssignmentDurationInSeconds": hit_type.assignment_duration,
+        "AutoApprovalDelayInSeconds": hit_type.auto_approval_delay,
+        "QualificationRequirements": [requirement_params(q) for q in hit_type.qualifications],
+    }
+
+
+def requirement_params(requirement: Requirement) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "QualificationTypeId": requirement.type_id,
+        "Comparator": requirement.comparator,
+        "ActionsGuarded": requirement.actions_guarded,
+    }
+    if requirement.integer_values:
+        params["IntegerValues"] = list(requirement.integer_values)
+    if requirement.locale_values:
+        params["LocaleValues"] = [_locale_params(loc) for loc in requirement.locale_values]
+    return params
+
+
+def _locale_params(locale: Locale) -> dict[str, str]:
+    if locale.subdivision:
+        return {"Country": locale.country, "Subdivision": locale.subdivision}
+    return {"Country": locale.country}
+
+
+def requirement(raw: dict[str, Any]) -> Requirement:
+    """A QualificationRequirement as MTurk echoes it, normalised like the study's."""
+    guarded = raw.get("ActionsGuarded") or (
+        "PreviewAndAccept" if raw.get("RequiredToPreview") else "Accept"
+    )
+    return Requirement(
+        type_id=raw["QualificationTypeId"],
+        comparator=raw["Comparator"],
+        integer_values=tuple(raw.get("IntegerValues", ())),
+        locale_values=tuple(
+            Locale(loc["Country"], loc.get("Subdivision")) for loc in raw.get("LocaleValues", ())
+        ),
+        actions_guarded=guarded,
+    )
+
+
+def observed_hit(raw: dict[str, Any]) -> ObservedHit:
+    return ObservedHit(
+        hit_id=raw["HITId"],
+        hit_type_id=raw["HITTypeId"],
+        hit_group_id=raw.get("HITGroupId", ""),
+        status=raw["HITStatus"],
+        annotation=raw.get("RequesterAnnotation", ""),
+        title=raw["Title"],
+        description=raw["Description"],
+        keywords=raw.get("Keywords", ""),
+        reward=raw["Reward"],
+        assignment_duration=int(raw["AssignmentDurationInSeconds"]),
+        auto_approval_delay=int(raw["AutoApprovalDelayInSeconds"]),
+        qualifications=tuple(requirement(q) for q in raw.get("QualificationRequirements", [])),
+        question=raw.get("Question", ""),
+        max_assignments=int(raw["MaxAssignments"]),
+        available=int(raw["NumberOfAssignmentsAvailable"]),
+        pending=int(raw["NumberOfAssignmentsPending"]),
+        completed=int(raw["NumberOfAssignmentsCompleted"]),
+        created_at=_utc(raw["CreationTime"]),
+        expires_at=_utc(raw["Expiration"]),
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(timezone.utc)

@@ -1,0 +1,57 @@
+"""Observed state: what MTurk reports now, as plain values (no boto3 types)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from deployer.providers.mturk.study import Requirement
+
+
+@dataclass(frozen=True)
+class ObservedHit:
+    hit_id: str
+    hit_type_id: str
+    hit_group_id: str
+    status: str  # Assignable | Unassignable | Reviewable | Reviewing
+    annotation: str
+    title: str
+    description: str
+    keywords: str
+    reward: str
+    assignment_duration: int
+    auto_approval_delay: int
+    qualifications: tuple[Requirement, ...]  # normalised, Masters left as its real ID
+    question: str
+    max_assignments: int
+    available: int
+    pending: int
+    completed: int
+    created_at: datetime
+    expires_at: datetime
+
+    @property
+    def submitted(self) -> int:
+        """Assignments submitted (approved, rejected or awaiting review)."""
+        return self.max_assignments - self.available - self.pending
+
+    @property
+    def started(self) -> int:
+        """Assignments accepted so far: in progress or submitted."""
+        return self.pending + self.submitted
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at <= now
+
+
+@dataclass(frozen=True)
+class Observed:
+    """Every HIT of the account that is recorded in the lock or carries our annotation.
+
+    A recorded HIT ID absent from `hits` is gone (deleted, or disposed after 120 days).
+    """
+
+    hits: Mapping[str, ObservedHit] = field(default_factory=dict)
+    balance: Decimal | None = None

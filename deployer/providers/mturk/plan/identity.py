@@ -1,0 +1,107 @@
+"""How a batch is named on MTurk: request tokens, annotations, and the desired HIT type.
+
+Pure helpers shared by the planner and apply; re-exported by deployer.plan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from deployer.providers.mturk.plan.actions import HitType
+from deployer.providers.mturk.study import MASTERS, MASTERS_IDS, Requirement, Study, study_of
+
+ANNOTATION_PREFIX = "deploy:"
+_ANNOTATION = re.compile(
+    r"^deploy:(?P<lineage>[0-9a-f]{8}):(?P<address>[^#/\s]+/[^#/\s]+)"
+    r"#(?P<generation>[1-9][0-9]*):(?P<fingerprint>[0-9a-f]+)$"
+)
+LINEAGE_MARK = 8  # the lineage's first characters: enough to tell two projects apart
+TOKEN_LENGTH = 64  # MTurk's UniqueRequestToken limit
+
+
+def _digest(*parts: object) -> str:
+    # The unit separator cannot occur in names, so ("a", "bc") and ("ab", "c") never collide.
+    blob = "\x1f".join(str(part) for part in parts).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()
+
+
+def request_token(
+    lineage: str, environment: str, address: str, generation: int, fingerprint: str
+) -> str:
+    """The CreateHIT token: the same batch generation always sends the same token."""
+    return ("dpl-" + _digest(lineage, environment, address, generation, fingerprint))[:TOKEN_LENGTH]
+
+
+def assignments_token(
+    lineage: str, environment: str, address: str, generation: int, new_total: int
+) -> str:
+    """The CreateAdditionalAssignmentsForHIT token: one per (HIT, target MaxAssignments)."""
+    return ("dpa-" + _digest(lineage, environment, address, generation, new_total))[:TOKEN_LENGTH]
+
+
+def annotation(lineage: str, address: str, generation: int, fingerprint: str) -> str:
+    """The RequesterAnnotation that lets the lock be rebuilt from MTurk.
+
+    It carries a mark of the lockfile's lineage, so two projects sharing one requester account
+    (or one study name) never adopt each other's HITs by accident.
+    """
+    return f"{ANNOTATION_PREFIX}{lineage_mark(lineage)}:{address}#{generation}:{fingerprint}"
+
+
+def lineage_mark(lineage: str) -> str:
+    return hashlib.sha256(lineage.encode("utf-8")).hexdigest()[:LINEAGE_MARK]
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A deploy annotation read back from a HIT."""
+
+    mark: str  # lineage_mark of the lockfile that created the HIT
+    address: str
+    generation: int
+    fingerprint: str
+
+    @property
+    def study(self) -> str:
+        return study_of(self.address)
+
+
+def parse_annotation(text: str) -> Tag | None:
+    """The deploy annotation in `text` (of any lockfile), or None for any other text."""
+    match = _ANNOTATION.match(text or "")
+    if match is None:
+        return None
+    return Tag(match["lineage"], match["address"], int(match["generation"]), match["fingerprint"])
+
+
+def resolve(requirement: Requirement, environment: str) -> Requirement:
+    if requirement.type_id != MASTERS:
+        return requirement
+    return replace(requirement, type_id=MASTERS_IDS[environment])
+
+
+def hit_type(study: Study, environment: str) -> HitType:
+    return HitType(
+        title=study.title,
+        description=study.description,
+        keywords=",".join(study.keywords),
+        reward=f"{study.reward:.2f}",
+        assignment_duration=study.assignment_duration,
+        auto_approval_delay=study.auto_approval_delay,
+        qualifications=tuple(resolve(q, environment) for q in study.qualifications),
+    )
+
+
+def requires_masters(requirements: tuple[Requirement, ...]) -> bool:
+    masters = {MASTERS, *MASTERS_IDS.values()}
+    return any(q.type_id in masters for q in requirements)
+
+
+def desired_expiry(study: Study, created_at: datetime) -> datetime:
+    """When a HIT of this study created at `created_at` should expire."""
+    if study.closes_at is not None:
+        return study.closes_at
+    return created_at + timedelta(seconds=study.lifetime or 0)

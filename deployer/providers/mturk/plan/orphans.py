@@ -1,0 +1,83 @@
+"""HITs on MTurk that carry a deploy annotation but whose IDs the lockfile does not hold.
+
+Ours (this lockfile's lineage mark, or the mark named by `--adopt`) are adopted, never created
+again. Another lockfile's are left alone; when this environment has no record yet, they are an
+error, since the likeliest story is a lost lockfile and planning on would duplicate every HIT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from deployer.providers.mturk.observed import Observed, ObservedHit
+from deployer.providers.mturk.plan.findings import Findings, Orphan, fail, warn
+from deployer.providers.mturk.plan.identity import Tag, lineage_mark, parse_annotation
+from deployer.providers.mturk.records import EnvLock
+
+
+def find_orphans(
+    env_lock: EnvLock, observed: Observed, studies: Collection[str], adopt: str | None
+) -> tuple[dict[str, Orphan], Findings]:
+    """The newest unrecorded HIT of ours per batch, and notes on everything else found."""
+    known = {h.hit_id for h in env_lock.hits if h.hit_id}
+    marks = {lineage_mark(env_lock.lineage), *([adopt] if adopt else [])}
+    ours: list[Orphan] = []
+    foreign: list[tuple[Tag, ObservedHit]] = []
+    for hit in observed.hits.values():
+        tag = parse_annotation(hit.annotation)
+        if tag is None or hit.hit_id in known:
+            continue
+        if tag.mark in marks:
+            ours.append(Orphan(tag.address, tag.generation, tag.fingerprint, hit))
+        elif tag.study in studies:
+            foreign.append((tag, hit))
+    chosen, found = _newest(env_lock, ours)
+    return chosen, found + _foreign(env_lock, foreign)
+
+
+def _newest(env_lock: EnvLock, candidates: list[Orphan]) -> tuple[dict[str, Orphan], Findings]:
+    current = env_lock.current()
+    chosen: dict[str, Orphan] = {}
+    found = Findings()
+    for orphan in sorted(candidates, key=lambda o: (o.address, -o.generation, o.hit.hit_id)):
+        record = current.get(orphan.address)
+        newer = record is None or orphan.generation > record.generation or (
+            orphan.generation == record.generation and record.status == "pending")
+        if newer and orphan.address not in chosen:
+            chosen[orphan.address] = orphan
+        else:
+            found = found + warn(orphan.address, f"HIT {orphan.hit.hit_id} carries the "
+                                 f"annotation of {orphan.address} (generation "
+                                 f"{orphan.generation}) but another HIT holds that batch; "
+                                 "deploy leaves it alone", "expire it by hand if it is a "
+                                 "leftover duplicate")
+    return chosen, found
+
+
+def _foreign(env_lock: EnvLock, found: list[tuple[Tag, ObservedHit]]) -> Findings:
+    """Per study and lockfile: an error while the study has no record here, else a warning."""
+    groups: dict[tuple[str, str], list[ObservedHit]] = {}
+    for tag, hit in found:
+        groups.setdefault((tag.study, tag.mark), []).append(hit)
+    recorded = {h.study for h in env_lock.hits}
+    notes = Findings()
+    for (study, mark), hits in sorted(groups.items()):
+        example = min(hit.hit_id for hit in hits)
+        message = (f"MTurk has {len(hits)} HIT(s) of {study} made with another lockfile "
+                   f"(lineage mark {mark}), e.g. {example}")
+        if study in recorded:
+            notes = notes + warn(study, message + "; deploy leaves them alone")
+        else:
+            notes = notes + fail(study, message, (
+                "if this repository made them and its lockfile was lost, restore it from git "
+                f"or run `deploy apply --adopt {mark}` to record them instead of creating "
+                "duplicates; if another project made them, rename this study"))
+    return notes
+
+
+def strange(orphan: Orphan) -> Findings:
+    # Never adopt or expire a HIT of a study this repository does not know: it may be another
+    # project's HIT on the same account.
+    return warn(orphan.address, f"HIT {orphan.hit.hit_id} carries a deploy annotation for "
+                f"study {orphan.study}, which is neither in studies/ nor in the lockfile; "
+                "deploy leaves it alone")

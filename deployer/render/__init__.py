@@ -1,0 +1,9 @@
+"""Pure renderers of a Plan: terminal text, a pull-request comment, and versioned JSON."""
+
+from __future__ import annotations
+
+from deployer.render.jsonplan import render_json
+from deployer.render.markdown import render_markdown
+from deployer.render.text import render_text
+
+__all__ = ["render_json", "render_markdown", "render_text"]

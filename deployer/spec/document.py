@@ -1,0 +1,210 @@
+"""Read one study file as YAML, keeping the line and column of every key and value.
+
+PyYAML silently keeps the last of two equal keys and reports tabs and bad bytes in its own
+terms; here each of those becomes one clear Problem. The loader follows YAML 1.2 where 1.1
+surprises people: only true/false are booleans (so the country code NO stays a string),
+dates stay strings (the schema checks them), and integers are plain decimals (1.1 would read
+0x20, 1_000, 017 and 1:30 as numbers nobody meant).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from deployer.spec.problems import NodePath, Pos, Problem, Severity, field_name, file_problem
+from deployer.spec.syntax import mark_pos, yaml_problem
+
+_BOOL = "tag:yaml.org,2002:bool"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+_INT = "tag:yaml.org,2002:int"
+MAX_DEPTH = 64  # a study needs 5 levels; this stops runaway nesting long before Python does
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans and no implicit dates."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _TIMESTAMP)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _INT]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed study file: plain data plus where each part of it was written."""
+
+    path: str  # as shown to the user
+    data: dict[str, Any]
+    values: Mapping[NodePath, Pos]
+    keys: Mapping[NodePath, Pos]
+    problems: tuple[Problem, ...]  # found while reading, e.g. duplicate keys
+    quoted: frozenset[NodePath] = frozenset()  # values written in quotes
+
+    def at(self, path: NodePath) -> Pos:
+        """Where the value at `path` (or its nearest existing parent) starts."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.values:
+                return self.values[path[:end]]
+        return (1, 1)
+
+    def key_at(self, path: NodePath) -> Pos:
+        return self.keys.get(path) or self.at(path)
+
+    def problem(
+        self, path: NodePath, message: str, severity: Severity = "error", on_key: bool = False
+    ) -> Problem:
+        line, column = self.key_at(path) if on_key else self.at(path)
+        return Problem(self.path, line, column, severity, field_name(path), message)
+
+
+def read_file(file: Path, shown: str) -> bytes | Problem:
+    """The file's bytes, or the Problem that stops it from being read."""
+    try:
+        return file.read_bytes()
+    except IsADirectoryError:
+        return file_problem(shown, "is a directory, not a study file")
+    except OSError as error:
+        return file_problem(shown, f"cannot read the file: {error.strerror or error}")
+
+
+def decode_document(raw: bytes, shown: str) -> Document | Problem:
+    """The bytes as a Document, or the single Problem that stops them from being parsed."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _byte_position(raw, error.start)
+        return file_problem(shown, "is not UTF-8 text; save the file as UTF-8", line, column)
+    return parse_document(text, shown)
+
+
+def parse_document(text: str, shown: str) -> Document | Problem:
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as error:  # the reader rejects control characters up front
+        return yaml_problem(text, shown, error)
+    try:
+        return _document(loader, shown)
+    except yaml.YAMLError as error:
+        return yaml_problem(text, shown, error)
+    except _Unreadable as error:
+        return file_problem(shown, error.message, *error.pos)
+    except RecursionError:  # the composer recurses before the builder can count levels
+        return file_problem(shown, _TOO_DEEP)
+    finally:
+        loader.dispose()
+
+
+def _document(loader: _Loader, shown: str) -> Document | Problem:
+    node = loader.get_single_node()
+    if node is None:
+        return file_problem(shown, "the file is empty; start from `deploy init NAME`")
+    if not isinstance(node, yaml.MappingNode):
+        kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        line, column = mark_pos(node.start_mark)
+        return file_problem(
+            shown, f"the top level must be fields like `title: ...`, found {kind}", line, column
+        )
+    builder = _Builder(loader, shown)
+    data = builder.build(node, ())
+    return Document(shown, data, builder.values, builder.keys, tuple(builder.problems),
+                    frozenset(builder.quoted))
+
+
+_TOO_DEEP = f"is nested too deeply (more than {MAX_DEPTH} levels); a study needs only a few"
+
+
+class _Unreadable(Exception):
+    """A structure that cannot become plain data: a cycle, or runaway nesting."""
+
+    def __init__(self, message: str, pos: Pos) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+
+class _Builder:
+    """Turns composed nodes into plain data, noting positions and duplicate keys."""
+
+    def __init__(self, loader: _Loader, shown: str) -> None:
+        self.loader = loader
+        self.shown = shown
+        self.values: dict[NodePath, Pos] = {}
+        self.keys: dict[NodePath, Pos] = {}
+        self.problems: list[Problem] = []
+        self.quoted: set[NodePath] = set()
+        self.inside: set[int] = set()  # ids of the collections being built, to catch cycles
+
+    def build(self, node: yaml.Node, path: NodePath) -> Any:
+        self.values[path] = mark_pos(node.start_mark)
+        if isinstance(node, yaml.ScalarNode):
+            if node.style in ("'", '"'):
+                self.quoted.add(path)
+            return self.loader.construct_object(node, deep=True)
+        if id(node) in self.inside:
+            raise _Unreadable("an alias refers to itself (*name inside &name); "
+                              "write the value out", mark_pos(node.start_mark))
+        if len(path) > MAX_DEPTH:
+            raise _Unreadable(_TOO_DEEP, mark_pos(node.start_mark))
+        self.inside.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        finally:
+            self.inside.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, path: NodePath) -> dict[str, Any]:
+        self._check_duplicates(node, path)
+        self.loader.flatten_mapping(node)  # resolve `<<: *anchor` merges the usual way
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            here = (*path, key)
+            self.keys[here] = mark_pos(key_node.start_mark)
+            result[key] = self.build(value_node, here)
+        return result
+
+    def _key(self, node: yaml.Node) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise yaml.MarkedYAMLError(
+                problem="a key must be a plain name, not a list or mapping",
+                problem_mark=node.start_mark,
+            )
+        return str(self.loader.construct_object(node))
+
+    def _check_duplicates(self, node: yaml.MappingNode, path: NodePath) -> None:
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE or not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = str(self.loader.construct_object(key_node))
+            line, column = mark_pos(key_node.start_mark)
+            if key in seen:
+                self.problems.append(Problem(
+                    self.shown, line, column, "error", field_name((*path, key)),
+                    f"appears twice (first on line {seen[key]}); YAML would silently keep "
+                    "only the last one, so remove one of them",
+                ))
+            else:
+                seen[key] = line
+
+
+def _byte_position(raw: bytes, index: int) -> Pos:
+    line = raw.count(b"\n", 0, index) + 1
+    return (line, index - (raw.rfind(b"\n", 0, index) + 1) + 1)

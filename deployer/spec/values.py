@@ -1,0 +1,77 @@
+"""Parsing of the values the schema only shapes: moments (closes_at), and the template's
+placeholders, which `deploy init` writes and `deploy validate` notices when left in.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timedelta, timezone
+
+from deployer.providers.mturk.study import MAX_LIFETIME_DAYS
+
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+MAX_OPEN_DAYS = MAX_LIFETIME_DAYS  # reference §4.1
+
+# What `deploy init` writes; a study that still says this was not finished.
+PLACEHOLDERS = {
+    ("title",): "A short title workers see in the HIT list",
+    ("description",): "One or two sentences on what the task involves and how long it takes.",
+    ("question", "external_url"): "https://example.org/your-study?source=mturk",
+}
+PLACEHOLDER_HINTS = {
+    ("title",): "describe your study",
+    ("description",): "say what the task involves and how long it takes",
+    ("question", "external_url"): "give your study's https address",
+}
+
+_MOMENT = re.compile(
+    r"^(?P<head>[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)"
+    r"(?:\.(?P<fraction>[0-9]+))?(?P<zone>[Zz]|[+-][0-9]{2}:[0-9]{2})?$"
+)
+
+
+def parse_moment(text: str) -> datetime:
+    """A schema-valid closes_at as a datetime; ValueError for impossible dates."""
+    return datetime.fromisoformat(normalise_moment(text))
+
+
+def normalise_moment(text: str) -> str:
+    """closes_at in the form every supported Python's fromisoformat reads.
+
+    Python 3.10's fromisoformat accepts neither `Z` nor fractions other than 3 or 6
+    digits, so "2027-01-01t10:00:00.1234567z" becomes "2027-01-01T10:00:00.123456+00:00".
+    """
+    match = _MOMENT.match(text.strip())
+    if match is None:
+        raise ValueError(text)
+    zone = match.group("zone") or ""
+    zone = "+00:00" if zone in ("Z", "z") else zone
+    fraction = (match.group("fraction") or "")[:6]
+    head = match.group("head")
+    head = head[:10] + "T" + head[11:] if len(head) > 10 else head
+    digits = f".{fraction.ljust(6, '0')}" if fraction else ""
+    return f"{head}{digits}{zone}"
+
+
+def closes_at_problem(text: str, now: datetime) -> tuple[datetime | None, str]:
+    """(the moment in UTC, "") or (None, what is wrong with it)."""
+    try:
+        moment = parse_moment(text)
+    except ValueError:
+        return None, "is not a real date and time"
+    if moment.tzinfo is None:  # the schema's pattern requires a zone; keep the guarantee
+        return None, "add a time zone, like Z or +02:00"
+    try:
+        utc = moment.astimezone(timezone.utc)
+    except OverflowError:  # 9999-12-31T23:59-12:00 is past the last datetime in UTC
+        return None, "is out of range"
+    try:
+        away = utc - now
+    except OverflowError:
+        return None, "is out of range"
+    if away > timedelta(days=MAX_OPEN_DAYS):
+        days = math.ceil(away / timedelta(days=1))
+        return None, f"is {days:,} days away; MTurk keeps a HIT open at most " \
+            f"{MAX_OPEN_DAYS} days"
+    return utc, ""

@@ -1,0 +1,102 @@
+"""Bad input to the `/_emulator/...` routes answers 400 (or 405) with a message, never a crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from deployer.core.errors import DeployError
+from deployer.emulators.mturk import Emulator, EmulatorServer
+
+from .conftest import Env
+
+
+@pytest.mark.parametrize("seconds", ["nan", "inf", "-inf", 1e20, True, None, [1]])
+def test_clock_advance_refuses_what_no_date_can_show(env: Env, seconds: Any) -> None:
+    status, reply = env.side("/_emulator/clock/advance", {"Seconds": seconds})
+    assert status == 400 and reply["error"]
+    assert env.side("/_emulator/clock")[1]["Offset"] == 0
+    assert env.client.list_hits()["NumResults"] == 0  # the clock still works
+
+
+def test_clock_advance_up_to_year_9999(env: Env) -> None:
+    hit_id = env.hit()["HITId"]
+    status, _ = env.side("/_emulator/clock/advance", {"Seconds": "86400"})
+    assert status == 200
+    assert env.client.get_hit(HITId=hit_id)["HIT"]["HITStatus"] == "Reviewable"
+
+
+@pytest.mark.parametrize("offset", ["NaN", "Infinity", "1e20"])
+def test_a_saved_clock_past_year_9999_is_a_clear_error(tmp_path: Path, offset: str) -> None:
+    state = tmp_path / "emulator.json"
+    with EmulatorServer(Emulator(), state_file=state) as server:
+        server.save()
+    text = state.read_text().replace('"clock_offset":0.0', f'"clock_offset":{offset}')
+    state.write_text(text)
+    with pytest.raises(DeployError, match=r"emulator\.json: .*clock_offset"):
+        EmulatorServer(Emulator(), state_file=state).start()
+    state.unlink()
+    with EmulatorServer(Emulator(), state_file=state):
+        pass  # the failed start gave the file back
+
+
+@pytest.mark.parametrize(("path", "body", "word"), [
+    ("/_emulator/workers", [1], "JSON object"),
+    ("/_emulator/workers", {"Qualifications": [1]}, "Qualifications"),
+    ("/_emulator/workers", {"Qualifications": {"3ABC": "1"}}, "Qualifications"),
+    ("/_emulator/workers", {"Country": 5}, "Country"),
+    ("/_emulator/workers", {"Country": "USA"}, "Country"),
+    ("/_emulator/workers", {"Country": "É1"}, "Country"),
+    ("/_emulator/workers", {"Subdivision": 7}, "Subdivision"),
+    ("/_emulator/workers", {"Subdivision": "W-"}, "Subdivision"),
+    ("/_emulator/workers", {"Adult": "false"}, "Adult"),
+    ("/_emulator/workers", {"Masters": 1}, "Masters"),
+    ("/_emulator/workers", {"NumberHITsApproved": "x"}, "NumberHITsApproved"),
+    ("/_emulator/workers", {"PercentAssignmentsApproved": 100.0}, "PercentAssignmentsApproved"),
+    ("/_emulator/workers", {"WorkerId": "AB\n"}, "worker id"),
+    ("/_emulator/accept", [], "JSON object"),
+    ("/_emulator/accept", {"WorkerId": ["A1"], "HITId": "3X"}, "WorkerId"),
+    ("/_emulator/submit", {"AssignmentId": "3X", "Answers": [1]}, "Answers"),
+    ("/_emulator/submit", {"AssignmentId": "3X", "Answers": {"a": [1]}}, "Answers"),
+    ("/_emulator/faults", [1], "JSON object"),
+    ("/_emulator/faults", {"seed": "abc"}, "seed"),
+    ("/_emulator/faults", {"throttle_burst": 2.5}, "throttle_burst"),
+    ("/_emulator/faults", {"throttle_rate": "x"}, "throttle_rate"),
+])
+def test_bad_bodies_are_400_with_a_message(env: Env, path: str, body: Any, word: str) -> None:
+    status, reply = env.side(path, body)
+    assert status == 400
+    assert word in reply["error"]
+    assert env.side("/_emulator/workers")[1]["Workers"] == []
+    assert env.side("/_emulator/faults")[1]["seed"] == 0
+
+
+def test_well_typed_worker_is_registered(env: Env) -> None:
+    status, reply = env.side("/_emulator/workers", {
+        "WorkerId": "AW1", "Country": "gb", "Subdivision": "e1", "Adult": True,
+        "Masters": False, "NumberHITsApproved": 3, "PercentAssignmentsApproved": 90})
+    assert (status, reply) == (200, {"WorkerId": "AW1"})
+    worker = env.side("/_emulator/workers")[1]["Workers"][0]
+    assert (worker["country"], worker["subdivision"], worker["adult"]) == ("GB", "E1", True)
+
+
+@pytest.mark.parametrize(("path", "post", "allowed"), [
+    ("/_emulator/accept", False, "POST"),
+    ("/_emulator/clock/advance", False, "POST"),
+    ("/_emulator/ledger", True, "GET"),
+    ("/_emulator/state", True, "GET"),
+    ("/_emulator/preview", True, "GET"),
+])
+def test_the_wrong_method_is_405_naming_the_right_one(
+    env: Env, path: str, post: bool, allowed: str
+) -> None:
+    status, reply = env.side(path, {} if post else None)
+    assert status == 405
+    assert f"answers {allowed} only" in reply["error"]
+
+
+def test_unknown_route_is_still_404(env: Env) -> None:
+    assert env.side("/_emulator/nothing")[0] == 404
+    assert env.side("/_emulator/nothing", {})[0] == 404

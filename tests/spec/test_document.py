@@ -1,0 +1,188 @@
+"""Whole-file problems: each gets one clear line, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spec_helpers import BASE, edit, lines, load, write
+
+from deployer.spec.loader import load_studies
+
+
+def test_a_valid_study_has_no_problems(tmp_path: Path) -> None:
+    loaded = load(tmp_path, BASE)
+    assert lines(loaded, tmp_path) == []
+    assert [s.name for s in loaded.studies] == ["pilot"]
+    assert loaded.files == (f"{tmp_path}/pilot.yaml",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "pilot.yaml: error: the file is empty; start from `deploy init NAME`"),
+        ("# just a comment\n",
+         "pilot.yaml: error: the file is empty; start from `deploy init NAME`"),
+        ("- title: x\n", "pilot.yaml:1:1: error: the top level must be fields like "
+         "`title: ...`, found a list"),
+        ("just words\n", "pilot.yaml:1:1: error: the top level must be fields like "
+         "`title: ...`, found a single value"),
+        ("title: x\nquestion:\n\texternal_url: https://a.org\n",
+         "pilot.yaml:3:1: error: tab character in indentation; YAML indents with spaces only"),
+        ("title: [unclosed\nreward: 1\n",
+         "pilot.yaml:2:7: error: YAML syntax error: expected ',' or ']', but got ':' "
+         "(while parsing a flow sequence)"),
+        ("title: x\n  reward: 1\n",
+         "pilot.yaml:2:9: error: YAML syntax error: mapping values are not allowed here"),
+        ("title: a\x07b\n", "pilot.yaml:1:9: error: contains the control character #x0007; "
+         "remove it"),
+        ("title: x\n---\ntitle: y\n", "pilot.yaml:2:1: error: holds more than one YAML "
+         "document (`---`); keep one study per file"),
+        ("? [a, b]\n: 1\n", "pilot.yaml:1:3: error: YAML syntax error: a key must be a "
+         "plain name, not a list or mapping"),
+        ("title: x\ndescription: Note: takes 5 min\n", 'pilot.yaml:2:18: error: text '
+         'containing ": " must be in quotes, like description: "Note: takes 5 min"'),
+        ("title: x\nkeywords:\n  - a: b: c\n", "pilot.yaml:3:9: error: text containing "
+         '": " must be in quotes, like a: "b: c"'),
+        ('title: Say "hi": now\n', "pilot.yaml:1:16: error: text containing \": \" must be "
+         """in quotes, like title: 'Say "hi": now'"""),
+        ("title:\tRate\n", "pilot.yaml:1:7: error: tab character after a colon; YAML "
+         "separates with spaces only, so replace it with a space"),
+        ("title: x\nlist: &a [1, *a]\n", "pilot.yaml:2:7: error: an alias refers to itself "
+         "(*name inside &name); write the value out"),
+        ("x: &a {y: *a}\n", "pilot.yaml:1:4: error: an alias refers to itself (*name inside "
+         "&name); write the value out"),
+        ("x: " + "[" * 5000 + "]" * 5000 + "\n", "pilot.yaml: error: is nested too deeply "
+         "(more than 64 levels); a study needs only a few"),
+        ("x: " + "[" * 100 + "]" * 100 + "\n", "pilot.yaml:1:68: error: is nested too deeply "
+         "(more than 64 levels); a study needs only a few"),
+    ],
+)
+def test_file_level_problems_are_one_line(tmp_path: Path, text: str, expected: str) -> None:
+    loaded = load(tmp_path, text)
+    assert lines(loaded, tmp_path) == [expected]
+    assert loaded.studies == ()
+
+
+def test_non_utf8_bytes_are_located(tmp_path: Path) -> None:
+    loaded = load(tmp_path, b"title: caf\xe9\n")
+    assert lines(loaded, tmp_path) == [
+        "pilot.yaml:1:11: error: is not UTF-8 text; save the file as UTF-8"
+    ]
+
+
+def test_a_utf8_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    loaded = load(tmp_path, b"\xef\xbb\xbf" + BASE.encode())
+    assert lines(loaded, tmp_path) == []
+
+
+def test_duplicate_keys_are_errors_not_silently_merged(tmp_path: Path) -> None:
+    text = edit(BASE, "assignments", 'assignments: 9\nreward: "2.00"')
+    loaded = load(tmp_path, text)
+    assert lines(loaded, tmp_path) == [
+        "pilot.yaml:5:1: error: reward: appears twice (first on line 3); YAML would "
+        "silently keep only the last one, so remove one of them"
+    ]
+
+
+def test_duplicate_keys_inside_nested_mappings(tmp_path: Path) -> None:
+    text = BASE + "  frame_height: 0\n  frame_height: 10\n"
+    assert lines(load(tmp_path, text), tmp_path) == [
+        "pilot.yaml:11:3: error: question.frame_height: appears twice (first on line 10); "
+        "YAML would silently keep only the last one, so remove one of them"
+    ]
+
+
+def test_yaml_1_1_surprises_are_avoided(tmp_path: Path) -> None:
+    """NO stays Norway and a date stays text; only true/false are booleans."""
+    text = BASE + "qualifications:\n  - locale: {not_in: [NO]}\nproduction: true\n"
+    loaded = load(tmp_path, text)
+    assert lines(loaded, tmp_path) == []
+    assert loaded.studies[0].qualifications[0].locale_values[0].country == "NO"
+    assert loaded.studies[0].production is True
+
+
+def test_aliases_that_do_not_loop_still_work(tmp_path: Path) -> None:
+    text = edit(BASE, "title", "title: &t Rate clips") + "description_copy: *t\n"
+    assert lines(load(tmp_path, text), tmp_path) == [
+        'pilot.yaml:10:1: error: description_copy: unknown field; did you mean "description"?'
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("assignments: 0x10", 'pilot.yaml:4:14: error: assignments: expected a whole number, '
+         'found the text "0x10"'),
+        ("assignments: 1_000", 'pilot.yaml:4:14: error: assignments: expected a whole number, '
+         'found the text "1_000"'),
+        ("assignments: 011", 'pilot.yaml:4:14: error: assignments: expected a whole number, '
+         'found the text "011"'),
+        ("assignments: 1:30", 'pilot.yaml:4:14: error: assignments: expected a whole number, '
+         'found the text "1:30"'),
+    ],
+)
+def test_only_plain_decimals_are_integers(tmp_path: Path, line: str, expected: str) -> None:
+    """YAML 1.1 would read these as 16, 1000, 9 and 90."""
+    assert lines(load(tmp_path, edit(BASE, "assignments", line)), tmp_path) == [expected]
+
+
+def test_yes_is_not_a_boolean(tmp_path: Path) -> None:
+    loaded = load(tmp_path, BASE + "production: yes\n")
+    assert lines(loaded, tmp_path) == [
+        'pilot.yaml:10:13: error: production: expected true or false, found the text "yes"'
+    ]
+
+
+def test_missing_paths_and_empty_directories(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    loaded = load_studies([tmp_path / "nowhere", tmp_path / "empty", tmp_path / "x.yaml"])
+    assert lines(loaded, tmp_path) == [
+        "empty: warning: no study files (*.yaml, *.yml) here; create one with `deploy init NAME`",
+        "nowhere: error: no such file or directory; create a study with `deploy init NAME`",
+        "x.yaml: error: no such file or directory; create a study with `deploy init NAME`",
+    ]
+
+
+def test_a_file_that_is_not_yaml_is_refused(tmp_path: Path) -> None:
+    page = write(tmp_path, "<!DOCTYPE html>", "survey.html")
+    assert lines(load_studies([page]), tmp_path) == [
+        "survey.html: error: not a study file (.yaml or .yml)"
+    ]
+
+
+def test_directories_give_yaml_and_yml_files_sorted(tmp_path: Path) -> None:
+    write(tmp_path, BASE, "b.yml")
+    write(tmp_path, BASE, "a.yaml")
+    write(tmp_path, "not a study", "notes.txt")
+    loaded = load_studies([tmp_path])
+    assert [s.name for s in loaded.studies] == ["a", "b"]
+
+
+def test_a_file_named_twice_is_loaded_once(tmp_path: Path) -> None:
+    path = write(tmp_path, BASE)
+    loaded = load_studies([path, tmp_path])
+    assert [s.name for s in loaded.studies] == ["pilot"]
+
+
+@pytest.mark.parametrize("name", ["Pilot", "_pilot", "pilot.v2", "p" * 64, "pilot study"])
+def test_study_names_must_be_slugs(tmp_path: Path, name: str) -> None:
+    write(tmp_path, BASE, f"{name}.yaml")
+    loaded = load_studies([tmp_path])
+    assert lines(loaded, tmp_path) == [
+        f'{name}.yaml: error: the study name "{name}" (the file name) is not allowed: use '
+        "lowercase letters, digits, - and _, starting with a letter or digit, at most 63 "
+        "characters; rename the file"
+    ]
+    assert loaded.studies == ()
+
+
+def test_study_names_must_be_unique_across_paths(tmp_path: Path) -> None:
+    write(tmp_path / "a", BASE, "pilot.yaml")
+    write(tmp_path / "b", BASE, "pilot.yml")
+    loaded = load_studies([tmp_path / "a", tmp_path / "b"])
+    assert lines(loaded, tmp_path) == [
+        'b/pilot.yml: error: the study name "pilot" is also used by a/pilot.yaml; '
+        "rename one of the files"
+    ]
+    assert [s.path for s in loaded.studies] == [f"{tmp_path}/a/pilot.yaml"]

@@ -1,0 +1,65 @@
+"""schema/study.schema.json: well-formed, documented, strict, and shipped inside the package."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from spec_helpers import REPO, lines, load
+
+CANONICAL = REPO / "schema" / "study.schema.json"
+PACKAGED = REPO / "deployer" / "spec" / "study.schema.json"
+
+
+def schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(CANONICAL.read_text(encoding="utf-8"))
+    return loaded
+
+
+def subschemas(node: Any, where: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
+    if isinstance(node, dict):
+        yield where, node
+        for key, value in node.items():
+            if key not in ("examples", "default", "const", "enum"):
+                yield from subschemas(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from subschemas(item, f"{where}/{index}")
+
+
+def test_the_packaged_copy_equals_the_canonical_schema() -> None:
+    """deployer/ reads its own copy (package data); edit schema/ and copy it over."""
+    assert PACKAGED.read_bytes() == CANONICAL.read_bytes()
+
+
+def test_schema_is_valid_draft_2020_12_with_an_id() -> None:
+    Draft202012Validator.check_schema(schema())
+    assert schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema()["$id"]
+
+
+def test_every_property_is_described_and_every_object_is_closed() -> None:
+    for where, node in subschemas(schema()):
+        if "properties" in node:
+            assert node.get("additionalProperties") is False, where
+            for name, prop in node["properties"].items():
+                assert prop.get("description"), f"{where}/properties/{name}"
+
+
+def test_schema_examples_are_valid_studies(tmp_path: Path) -> None:
+    examples = schema()["examples"]
+    assert examples
+    for example in examples:
+        loaded = load(tmp_path, json.dumps(example), strict=True)  # JSON is YAML
+        assert lines(loaded, tmp_path) == []
+
+
+def test_editors_accept_an_empty_list_line_like_deploy_validate_does() -> None:
+    """`qualifications:` with every entry commented out is null in YAML; both accept it."""
+    study = {**schema()["examples"][0], "qualifications": None, "keywords": None}
+    assert list(Draft202012Validator(schema()).iter_errors(study)) == []
+    study["title"] = None
+    assert [e.validator for e in Draft202012Validator(schema()).iter_errors(study)] == ["type"]
