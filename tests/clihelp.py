@@ -52,7 +52,7 @@ def all_hits(url: str) -> list[dict[str, Any]]:
 def lock_hits(root: Path, environment: str = "local") -> list[dict[str, Any]]:
     path = root / (".deploy/local.lock" if environment == "local" else "deploy.lock")
     data = json.loads(path.read_text())
-    hits: list[dict[str, Any]] = data["environments"][environment]["hits"]
+    hits: list[dict[str, Any]] = data["environments"][f"mturk/{environment}"]["hits"]
     return hits
 
 

@@ -7,16 +7,15 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
+from deployer.core.plan import Change, Plan
+from deployer.core.planning import plan_environment
+from deployer.core.provider import PlanOptions
+from deployer.core.records import EnvLock, Lock, env_key, sort_records
 from deployer.providers.mturk.observed import Observed, ObservedHit
-from deployer.providers.mturk.plan.actions import Plan
-from deployer.providers.mturk.plan.planner import (
-    PlanOptions,
-    annotation,
-    hit_type,
-    plan,
-    request_token,
-)
-from deployer.providers.mturk.records import EnvLock, HitStatus, Lock, RecordedHit
+from deployer.providers.mturk.plan.identity import annotation, hit_type, request_token
+from deployer.providers.mturk.plan.payloads import Payload, payload_of
+from deployer.providers.mturk.provider import MTURK
+from deployer.providers.mturk.records import HitStatus, RecordedHit
 from deployer.providers.mturk.study import Study
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
@@ -136,10 +135,11 @@ def seen(
 def lock(*hits: RecordedHit, environment: str = "local",
          applied: tuple[tuple[str, tuple[str, ...]], ...] = (),
          sandbox: EnvLock | None = None) -> Lock:
-    envs = {environment: EnvLock(environment, LINEAGE, serial=3, hits=tuple(
-        sorted(hits, key=lambda h: (h.address, h.generation))), applied=applied)}
+    envs = {env_key("mturk", environment): EnvLock("mturk", environment, LINEAGE, serial=3,
+                                                    records=sort_records(list(hits)),
+                                                    applied=applied)}
     if sandbox is not None:
-        envs["sandbox"] = sandbox
+        envs[sandbox.name] = sandbox
     return Lock(envs)
 
 
@@ -156,7 +156,8 @@ def run(
     now: datetime = NOW,
     options: PlanOptions | None = None,
 ) -> Plan:
-    return plan(
+    return plan_environment(
+        MTURK,
         studies,
         the_lock or lock(environment=environment),
         environment,
@@ -164,6 +165,16 @@ def run(
         now,
         options or PlanOptions(),
     )
+
+
+def actions(p: Plan) -> tuple[Payload, ...]:
+    """The MTurk payloads of a plan's changes, in order."""
+    return tuple(payload_of(c) for c in p.changes)
+
+
+def change_of(p: Plan, payload: object) -> Change:
+    """The change of `p` that carries `payload`."""
+    return next(c for c in p.changes if c.payload is payload)
 
 
 def deployed(s: Study, *sizes: int, **seen_changes: Any) -> tuple[Lock, Observed]:

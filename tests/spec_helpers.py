@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from deployer.providers.mturk.spec.rules import build_study
 from deployer.spec.loader import Loaded, load_studies
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,7 +46,7 @@ def write(directory: Path, text: str | bytes, name: str = "pilot.yaml") -> Path:
 def load(directory: Path, text: str | bytes, strict: bool = False) -> Loaded:
     """Write `text` as directory/pilot.yaml and load that directory."""
     write(directory, text)
-    return load_studies([directory], strict=strict)
+    return load_studies([directory], build_study, strict=strict)
 
 
 def lines(loaded: Loaded, root: Path) -> list[str]:

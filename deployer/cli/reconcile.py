@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,12 +18,11 @@ from deployer.core.errors import DeployError, RefusedError
 from deployer.core.text import money, plural, signed
 
 if TYPE_CHECKING:
+    from deployer.core.plan import Plan
+    from deployer.core.provider import PlanOptions, Provider
+    from deployer.core.study import Study
     from deployer.engine.apply import Outcome
-    from deployer.providers.mturk.api.client import MTurk
-    from deployer.providers.mturk.plan.actions import Plan
-    from deployer.providers.mturk.plan.planner import PlanOptions
-    from deployer.providers.mturk.records import EnvLock
-    from deployer.providers.mturk.study import Study
+    from deployer.engine.workspace import Workspace
 
 ENV_OPTION = typer.Option("local", "--env", help="local (bundled emulator), sandbox or production.")
 STUDY_OPTION = typer.Option(None, "--study", help="Only this study (repeatable).")
@@ -42,14 +40,24 @@ ADOPT_OPTION = typer.Option(
 FORMATS = ("text", "markdown", "json")
 
 
+def _workspace() -> tuple[Workspace, Provider]:
+    """The project in the current folder, and the provider of its studies."""
+    from deployer.engine.workspace import Workspace
+    from deployer.providers.registry import DEFAULT, PROVIDERS
+
+    workspace = Workspace(Path.cwd(), PROVIDERS, DEFAULT)
+    return workspace, workspace.provider(DEFAULT)
+
+
 def _studies() -> tuple[Study, ...]:
+    from deployer.providers.registry import BUILDERS, DEFAULT
     from deployer.spec.loader import DEFAULT_DIR, load_studies, require_valid
 
-    return require_valid(load_studies([DEFAULT_DIR]))
+    return require_valid(load_studies([DEFAULT_DIR], BUILDERS[DEFAULT]))
 
 
 def _options(only: list[str] | None, skip_sandbox_check: bool, adopt: str | None) -> PlanOptions:
-    from deployer.providers.mturk.plan.planner import PlanOptions
+    from deployer.core.provider import PlanOptions
 
     return PlanOptions(only=frozenset(only) if only else None,
                        skip_sandbox_check=skip_sandbox_check, adopt=adopt)
@@ -93,13 +101,14 @@ def plan_command(
         open_environment,
     )
 
-    check_environment(env)
+    workspace, provider = _workspace()
+    check_environment(provider, env)
     if fmt not in FORMATS:
         raise DeployError(f"unknown --format {fmt!r}: use text, markdown or json")
     studies = _studies()
     options = _options(study, skip_sandbox_check, adopt)
-    with open_environment(Path.cwd(), env, endpoint_url, profile) as mturk:
-        planned = make_plan(Path.cwd(), env, mturk, studies, options)
+    with open_environment(workspace, provider, env, endpoint_url, profile) as connection:
+        planned = make_plan(workspace, provider, env, connection, studies, options)
     typer.echo(_render(planned.plan, fmt), nl=False)
     if planned.plan.errors:
         raise typer.Exit(1)
@@ -137,30 +146,33 @@ def apply_command(
         applied_configs,
         check_environment,
         current_env,
+        lock_format,
         make_plan,
         open_environment,
         utc_now,
     )
 
-    root = Path.cwd()
-    saved = planfile.load(plan_file) if plan_file else None
+    workspace, provider = _workspace()
+    saved = planfile.load(plan_file, workspace.providers) if plan_file else None
     if saved is not None and (study or skip_sandbox_check or adopt):
         raise DeployError("a saved plan is applied exactly as planned: --study, "
                           "--skip-sandbox-check and --adopt belong to `deploy plan --out`")
     environment = env or (saved.binding.environment if saved else "local")
-    check_environment(environment)
+    check_environment(provider, environment)
     studies = _studies()
-    with lockfile.apply_lock(root, environment, "deploy apply"), \
-            open_environment(root, environment, endpoint_url, profile) as mturk:
+    with lockfile.apply_lock(workspace.root, environment, "deploy apply"), \
+            open_environment(workspace, provider, environment, endpoint_url,
+                             profile) as connection:
         if saved is None:
-            planned = make_plan(root, environment, mturk, studies,
+            planned = make_plan(workspace, provider, environment, connection, studies,
                                 _options(study, skip_sandbox_check, adopt))
             plan, env_lock, path = planned.plan, planned.env, planned.lock_path
             configs = applied_configs(studies, study)
         else:
-            path, _lock, env_lock = current_env(root, environment)
+            path, _lock, env_lock = current_env(workspace, provider, environment)
             env_lock = planfile.check_fresh(saved, env_lock, studies)
-            again = make_plan(root, environment, mturk, studies, saved.binding.options())
+            again = make_plan(workspace, provider, environment, connection, studies,
+                              saved.binding.options())
             planfile.check_unchanged(saved, again.plan)
             plan, configs = saved.plan, dict(saved.binding.configs)
         typer.echo(_render(plan, "text"), nl=False)
@@ -169,9 +181,9 @@ def apply_command(
         if plan.has_changes and not _confirmed(plan, auto_approve, saved is not None):
             typer.echo("Apply cancelled.")
             return
-        recorder = apply.Recorder(path, env_lock)
-        outcome = apply.execute(plan, mturk, recorder, configs, utc_now, typer.echo)
-        _summarise(plan, outcome, mturk.connection.preview_note)
+        recorder = apply.Recorder(path, env_lock, lock_format(workspace))
+        outcome = apply.execute(plan, connection, recorder, configs, utc_now, typer.echo)
+        _summarise(plan, outcome, connection.preview_note)
 
 
 def _confirmed(plan: Plan, auto_approve: bool, saved: bool) -> bool:
@@ -200,7 +212,7 @@ def _summarise(plan: Plan, outcome: Outcome, preview_note: str) -> None:
             if preview_note:
                 typer.echo(preview_note)
         return
-    typer.echo(f"\nApply failed: {outcome.done} of {plural(len(plan.actions), 'action')} done; "
+    typer.echo(f"\nApply failed: {outcome.done} of {plural(len(plan.changes), 'action')} done; "
                f"{plural(len(outcome.failed), 'batch', 'batches')} stopped on an error:",
                err=True)
     for address, error in outcome.failed:
@@ -219,38 +231,22 @@ def status_command(
     """Each study's HITs as MTurk reports them now, with worker preview links."""
     from deployer.engine.session import check_environment, current_env, open_environment, utc_now
 
-    check_environment(env)
-    root = Path.cwd()
-    _path, _lock, env_lock = current_env(root, env)
-    if not any(h.hit_id for h in env_lock.hits):
-        typer.echo(f"No HITs recorded for {env.upper()}. Run `deploy apply --env {env}` first.")
+    workspace, provider = _workspace()
+    check_environment(provider, env)
+    _path, _lock, env_lock = current_env(workspace, provider, env)
+    none = f"No {provider.platform.thing}s recorded for {env.upper()}. Run `deploy apply " \
+        f"--env {env}` first."
+    if not env_lock.records:
+        typer.echo(none)
         return
-    with open_environment(root, env, endpoint_url, profile) as mturk:
-        rows = _status_rows(env_lock, mturk, utc_now())
-        note = mturk.connection.preview_note
+    with open_environment(workspace, provider, env, endpoint_url, profile) as connection:
+        rows = connection.status(env_lock, utc_now())
+        note = connection.preview_note
+    if not rows:
+        typer.echo(none)
+        return
     typer.echo(f"Studies in {env.upper()}:")
     for row in rows:
         typer.echo(row)
     if note:
         typer.echo("\n" + note)
-
-
-def _status_rows(env_lock: EnvLock, mturk: MTurk, now: datetime) -> list[str]:
-    recorded = [h for h in env_lock.hits if h.hit_id]
-    observed = mturk.observe({h.hit_id for h in recorded if h.hit_id}, lambda _text: False)
-    width = max(len(h.address) for h in recorded)
-    rows = []
-    for hit in recorded:
-        seen = observed.hits.get(hit.hit_id or "")
-        if seen is None:
-            rows.append(f"  {hit.address:<{width}}  {hit.hit_id}  gone (deleted or disposed of "
-                        "by MTurk)")
-            continue
-        counts = f"{seen.available}/{seen.pending}/{seen.submitted}"
-        when = "expired" if seen.expired(now) else "expires"
-        rows.append(
-            f"  {hit.address:<{width}}  {seen.hit_id}  {seen.status:<12} "
-            f"available/pending/submitted {counts:<9} {when} {seen.expires_at:%Y-%m-%d %H:%M} "
-            f"UTC  {mturk.connection.preview_url(seen.hit_group_id)}"
-        )
-    return rows

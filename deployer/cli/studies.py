@@ -26,9 +26,10 @@ def validate_command(
     strict: bool = typer.Option(False, "--strict", help="Count warnings as errors (for CI)."),
 ) -> None:
     """Check study files offline: schema, referenced files, fees and budget."""
+    from deployer.providers.registry import BUILDERS, DEFAULT
     from deployer.spec.loader import DEFAULT_DIR, load_studies
 
-    loaded = load_studies(paths or [DEFAULT_DIR], strict=strict)
+    loaded = load_studies(paths or [DEFAULT_DIR], BUILDERS[DEFAULT], strict=strict)
     for problem in loaded.problems:
         typer.echo(str(problem))
     typer.echo(_validate_summary(loaded))
@@ -58,17 +59,15 @@ def _where(loaded: Loaded) -> str:
     return f" in {len(failed)} of {plural(total, 'file')}"
 
 
-
-
 @app.command("init")
 def init_command(
     name: str = typer.Argument(..., help="The study name: lowercase letters, digits, - and _."),
 ) -> None:
     """Write studies/NAME.yaml: a commented study template that validates."""
-    from deployer.providers.mturk.spec.template import write_template
+    from deployer.providers.registry import DEFAULT, TEMPLATES
     from deployer.spec.loader import DEFAULT_DIR
 
-    path, schema = write_template(DEFAULT_DIR, name)
+    path, schema = TEMPLATES[DEFAULT](DEFAULT_DIR, name)
     typer.echo(f"Wrote {path}")
     if schema is not None:
         typer.echo(f"Wrote {schema} (editors use it to complete and check study files)")

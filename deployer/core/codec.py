@@ -10,6 +10,7 @@ import collections.abc
 import dataclasses
 import types
 import typing
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
@@ -17,7 +18,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 
 T = TypeVar("T")
 
-KIND = "kind"  # tag that names the class of a value inside a union of dataclasses
+KIND = "_kind"  # names the class of a value (inside a union of dataclasses)
 
 
 def dump(value: Any) -> Any:
@@ -37,9 +38,13 @@ def dump(value: Any) -> Any:
     return value
 
 
-def load(cls: type[T], data: Any) -> T:
-    """The inverse of dump for a dataclass type; raises ValueError on malformed data."""
-    return typing.cast(T, _load(cls, data))
+def load(cls: type[T], data: Any, open_types: Mapping[Any, Any] | None = None) -> T:
+    """The inverse of dump for a dataclass type; raises ValueError on malformed data.
+
+    `open_types` says what to read where a class declares a field only as `object` (a
+    provider's payload inside a generic value): for example {object: Create | Extend}.
+    """
+    return typing.cast(T, _Loader(open_types or {}).load(cls, data))
 
 
 @cache
@@ -47,40 +52,44 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def _load(hint: Any, data: Any) -> Any:
-    origin = get_origin(hint)
-    if origin in (Union, types.UnionType):
-        return _load_union(get_args(hint), data)
-    if origin is tuple:
-        args = get_args(hint)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_load(args[0], item) for item in _list(data))
-        return tuple(_load(arg, item) for arg, item in zip(args, _list(data), strict=True))
-    if origin is typing.Literal:
-        if data not in get_args(hint):
-            raise ValueError(f"{data!r} is not one of {get_args(hint)}")
-        return data
-    if origin in (dict, collections.abc.Mapping):
-        _key, value_hint = get_args(hint)
-        return {str(k): _load(value_hint, v) for k, v in _dict(data).items()}
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        fields = _dict(data)
-        return hint(**{name: _load(h, fields[name]) for name, h in _hints(hint).items()
-                       if name in fields})
-    return _load_scalar(hint, data)
+class _Loader:
+    def __init__(self, open_types: Mapping[Any, Any]) -> None:
+        self.open_types = open_types
 
+    def load(self, hint: Any, data: Any) -> Any:
+        hint = self.open_types.get(hint, hint)
+        origin = get_origin(hint)
+        if origin in (Union, types.UnionType):
+            return self.union(get_args(hint), data)
+        if origin is tuple:
+            args = get_args(hint)
+            if len(args) == 2 and args[1] is Ellipsis:
+                return tuple(self.load(args[0], item) for item in _list(data))
+            return tuple(self.load(arg, item) for arg, item in zip(args, _list(data), strict=True))
+        if origin is typing.Literal:
+            if data not in get_args(hint):
+                raise ValueError(f"{data!r} is not one of {get_args(hint)}")
+            return data
+        if origin in (dict, collections.abc.Mapping):
+            _key, value_hint = get_args(hint)
+            return {str(k): self.load(value_hint, v) for k, v in _dict(data).items()}
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+            fields = _dict(data)
+            return hint(**{name: self.load(h, fields[name]) for name, h in _hints(hint).items()
+                           if name in fields})
+        return _load_scalar(hint, data)
 
-def _load_union(options: tuple[Any, ...], data: Any) -> Any:
-    if data is None and type(None) in options:
-        return None
-    classes = [o for o in options if isinstance(o, type) and dataclasses.is_dataclass(o)]
-    if classes and isinstance(data, dict):
-        for cls in classes:
-            if data.get(KIND) == cls.__name__:
-                return _load(cls, data)
-        raise ValueError(f"unknown kind {data.get(KIND)!r}")
-    rest = [o for o in options if o is not type(None)]
-    return _load(rest[0], data)
+    def union(self, options: tuple[Any, ...], data: Any) -> Any:
+        if data is None and type(None) in options:
+            return None
+        classes = [o for o in options if isinstance(o, type) and dataclasses.is_dataclass(o)]
+        if classes and isinstance(data, dict):
+            for cls in classes:
+                if data.get(KIND) == cls.__name__:
+                    return self.load(cls, data)
+            raise ValueError(f"unknown kind {data.get(KIND)!r}")
+        rest = [o for o in options if o is not type(None)]
+        return self.load(rest[0], data)
 
 
 def _load_scalar(hint: Any, data: Any) -> Any:

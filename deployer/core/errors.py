@@ -15,13 +15,12 @@ class ValidationError(DeployError):
     """One or more study files are invalid; the message lists every problem."""
 
 
-class MTurkError(DeployError):
-    """MTurk (or the emulator) refused a request."""
+class PlatformError(DeployError):
+    """The platform (or its emulator) refused a request; `code` is its own error code."""
 
-    def __init__(self, message: str, code: str = "", turk_code: str = "") -> None:
+    def __init__(self, message: str, code: str = "") -> None:
         super().__init__(message)
         self.code = code
-        self.turk_code = turk_code
 
 
 class LockError(DeployError):

@@ -11,24 +11,26 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Union
 
 from deployer.core import codec
 from deployer.core.errors import DeployError, StalePlanError
-from deployer.providers.mturk.plan.actions import Plan, address_of
-from deployer.providers.mturk.plan.costs import action_cost
-from deployer.providers.mturk.plan.planner import PlanOptions
-from deployer.providers.mturk.records import EnvLock
-from deployer.providers.mturk.study import Study
+from deployer.core.plan import Plan
+from deployer.core.provider import PlanOptions, Provider
+from deployer.core.records import LOCK_VERSION, EnvLock
+from deployer.core.study import Study
 
 FORMAT = "deploy-saved-plan"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: generic changes with provider payloads
 
 
 @dataclass(frozen=True)
 class Binding:
     """What the plan was computed from."""
 
+    platform: str
     environment: str
+    lock_version: int  # the lockfile version the plan was made against
     lineage: str
     serial: int
     studies_digest: str  # over every study file in scope (name + contents)
@@ -58,7 +60,8 @@ def bind(
     options: PlanOptions,
 ) -> SavedPlan:
     """Bind to every study file (any edit makes the plan stale); keep what apply records."""
-    binding = Binding(plan.environment, env.lineage, env.serial, studies_digest(studies),
+    binding = Binding(env.platform, plan.environment, LOCK_VERSION, env.lineage, env.serial,
+                      studies_digest(studies),
                       tuple(sorted(configs.items())), tuple(sorted(options.only or ())),
                       options.skip_sandbox_check, options.adopt)
     return SavedPlan(binding=binding, plan=plan)
@@ -72,7 +75,8 @@ def save(path: Path, saved: SavedPlan) -> None:
         raise DeployError(f"{path}: cannot save the plan ({error.strerror})") from None
 
 
-def load(path: Path) -> SavedPlan:
+def load(path: Path, providers: Mapping[str, Provider]) -> SavedPlan:
+    """The saved plan at `path`, its changes' payloads read as their providers' types."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -87,8 +91,9 @@ def load(path: Path) -> SavedPlan:
     if data.get("format_version") != FORMAT_VERSION:
         raise DeployError(f"{path}: saved plan format {data.get('format_version')!r} is not "
                           f"supported (expected {FORMAT_VERSION}); plan again")
+    payloads = tuple(kind for provider in providers.values() for kind in provider.payload_types)
     try:
-        return codec.load(SavedPlan, data)
+        return codec.load(SavedPlan, data, {object: Union[payloads]})  # noqa: UP007 - built
     except (KeyError, TypeError, ValueError) as error:
         raise DeployError(f"{path}: the saved plan is damaged ({error}); plan again") from None
 
@@ -100,6 +105,9 @@ def check_fresh(saved: SavedPlan, env: EnvLock, studies: Sequence[Study]) -> Env
         # Planned before this environment's first write: its lineage exists only in the plan.
         env = replace(env, lineage=binding.lineage)
     reasons = []
+    if binding.lock_version != LOCK_VERSION:
+        reasons.append(f"it was made against lockfile version {binding.lock_version}; this deploy "
+                       f"writes version {LOCK_VERSION}")
     if env.environment != binding.environment:
         reasons.append(f"it was made for {binding.environment.upper()}, "
                        f"not {env.environment.upper()} (drop --env to apply it there)")
@@ -115,20 +123,20 @@ def check_fresh(saved: SavedPlan, env: EnvLock, studies: Sequence[Study]) -> Env
 
 
 def check_unchanged(saved: SavedPlan, fresh: Plan) -> None:
-    """Refuse a plan that MTurk has overtaken: planning again now must give the same actions
-    at the same cost (a HIT expired by hand, work accepted meanwhile, a new balance...)."""
+    """Refuse a plan that the platform has overtaken: planning again now must give the same
+    changes at the same cost (a HIT expired by hand, work accepted meanwhile, a new balance...)."""
     then, now = outline(saved.plan), outline(fresh)
     if then == now and not fresh.errors:
         return
     moved = sorted({a for a, *_ in set(then) ^ set(now)})
     where = f" ({', '.join(moved[:5])}{', ...' if len(moved) > 5 else ''})" if moved else ""
-    _refuse(saved.binding, [f"MTurk changed since it was made{where}: planning again now gives "
-                            "different actions or costs"])
+    _refuse(saved.binding, [f"{fresh.platform.title} changed since it was made{where}: planning "
+                            "again now gives different actions or costs"])
 
 
 def outline(plan: Plan) -> list[tuple[str, str, str]]:
-    """What a reviewer approved: each action's address, kind and cost, in order."""
-    return [(address_of(a), type(a).__name__, str(action_cost(a))) for a in plan.actions]
+    """What a reviewer approved: each change's address, kind and cost, in order."""
+    return [(c.address, c.kind, str(c.cost)) for c in plan.changes]
 
 
 def _refuse(binding: Binding, reasons: list[str]) -> None:

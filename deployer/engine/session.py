@@ -1,7 +1,7 @@
-"""One command's view of an environment: its MTurk endpoint, its lock, and the plan.
+"""One command's view of an environment: its provider connection, its record, and the plan.
 
-The imperative shell around the pure planner: it reads the lock, observes MTurk and calls
-plan(); the cli package prints what comes back.
+The imperative shell around the pure planner: it reads the lockfile, observes the platform and
+calls core's planning; the cli package prints what comes back.
 """
 
 from __future__ import annotations
@@ -13,24 +13,24 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from deployer.core.errors import DeployError
+from deployer.core.plan import Plan
+from deployer.core.planning import plan_environment
+from deployer.core.provider import Connection, PlanOptions, Provider, Target
+from deployer.core.records import EnvLock, Lock
+from deployer.core.study import Study
 from deployer.engine import lockfile
-from deployer.providers.mturk.api.client import ENDPOINTS, Connection, MTurk, connect
-from deployer.providers.mturk.plan.actions import Plan
-from deployer.providers.mturk.plan.planner import PlanOptions, parse_annotation, plan
-from deployer.providers.mturk.records import EnvLock, Lock
-from deployer.providers.mturk.study import Study
-
-ENVIRONMENTS = ("local", "sandbox", "production")
-EMULATOR_STATE = "emulator.json"
+from deployer.engine.workspace import Workspace
 
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def check_environment(environment: str) -> None:
-    if environment not in ENVIRONMENTS:
-        raise DeployError(f"unknown environment {environment!r}: use local, sandbox or production")
+def check_environment(provider: Provider, environment: str) -> None:
+    names = provider.environments
+    if environment not in names:
+        choices = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+        raise DeployError(f"unknown environment {environment!r}: use {choices}")
 
 
 def applied_configs(studies: Sequence[Study], only: Sequence[str] | None) -> dict[str, str]:
@@ -42,23 +42,17 @@ def applied_configs(studies: Sequence[Study], only: Sequence[str] | None) -> dic
             if s.state == "open" and (not only or s.name in only)}
 
 
-@contextlib.contextmanager
-def open_environment(
-    root: Path, environment: str, endpoint_url: str | None, profile: str | None
-) -> Iterator[MTurk]:
-    """An MTurk client for the environment; `local` starts the bundled emulator in-process."""
-    check_environment(environment)
-    if environment == "local" and endpoint_url is None:
-        from deployer.emulators.mturk import embedded
+def lock_format(ws: Workspace) -> lockfile.Format:
+    return lockfile.Format(ws.record_types(), ws.default_platform)
 
-        with embedded(lockfile.workdir(root / lockfile.WORKDIR) / EMULATOR_STATE) as url:
-            yield connect(Connection("local", url, profile, embedded=True))
-        return
-    url = endpoint_url or ENDPOINTS.get(environment, "")
-    if not url:
-        raise DeployError("the local environment needs no endpoint; drop --endpoint-url or "
-                          "point it at `deploy emulator serve`")
-    yield connect(Connection(environment, url, profile))
+
+@contextlib.contextmanager
+def open_environment(ws: Workspace, provider: Provider, environment: str,
+                     endpoint_url: str | None, profile: str | None) -> Iterator[Connection]:
+    """A connection to the environment; `local` starts the bundled emulator in-process."""
+    check_environment(provider, environment)
+    with provider.connect(Target(environment, ws.workdir, endpoint_url, profile)) as connection:
+        yield connection
 
 
 @dataclass(frozen=True)
@@ -68,24 +62,18 @@ class Planned:
     lock_path: Path
 
 
-def current_env(root: Path, environment: str) -> tuple[Path, Lock, EnvLock]:
-    path = lockfile.lock_path(root, environment)
-    lock = lockfile.ensure_env(lockfile.read(path), environment)
-    env = lock.env(environment)
+def current_env(ws: Workspace, provider: Provider, environment: str) -> tuple[Path, Lock, EnvLock]:
+    path = ws.lock_path(environment)
+    platform = provider.platform.name
+    lock = lockfile.ensure_env(lockfile.read(path, lock_format(ws)), platform, environment)
+    env = lock.env(platform, environment)
     assert env is not None  # ensure_env made it
     return path, lock, env
 
 
-def make_plan(
-    root: Path,
-    environment: str,
-    mturk: MTurk,
-    studies: Sequence[Study],
-    options: PlanOptions,
-) -> Planned:
-    path, lock, env = current_env(root, environment)
-    recorded = {hit.hit_id for hit in env.hits if hit.hit_id and hit.status != "gone"}
-    # Every deploy HIT, this lockfile's or not: the planner adopts ours, flags the others.
-    observed = mturk.observe(recorded, lambda text: parse_annotation(text) is not None)
-    result = plan(studies, lock, environment, observed, utc_now(), options)
+def make_plan(ws: Workspace, provider: Provider, environment: str, connection: Connection,
+              studies: Sequence[Study], options: PlanOptions) -> Planned:
+    path, lock, env = current_env(ws, provider, environment)
+    observed = connection.observe(env)
+    result = plan_environment(provider, studies, lock, environment, observed, utc_now(), options)
     return Planned(plan=result, env=env, lock_path=path)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from deployer.core.plan import Note, Plan
 from deployer.core.text import signed
-from deployer.providers.mturk.plan.actions import Note, Plan, address_of, study_of
-from deployer.render.text import SYMBOLS, render_text, spend_line, summarise, verdict
+from deployer.render.text import VERBS, render_text, spend_line, summarise, verdict
 
 COMMENT_LIMIT = 65_000  # GitHub refuses comments over 65,536 characters
 LIST_LIMIT = 50  # notes shown per list; the full plan has the rest
@@ -28,11 +28,11 @@ def _notes(title: str, items: tuple[Note, ...]) -> list[str]:
 
 
 def _table(plan: Plan) -> list[str]:
-    if not plan.actions:
+    if not plan.changes:
         return []
     lines = ["| study | create | change | expire | cost |", "|---|---:|---:|---:|---:|"]
     for c in plan.costs:
-        mine = [a for a in plan.actions if study_of(address_of(a)) == c.study]
+        mine = [change for change in plan.changes if change.study == c.study]
         if not mine:
             continue
         s = summarise(mine)
@@ -43,8 +43,8 @@ def _table(plan: Plan) -> list[str]:
 
 def _diff_line(line: str) -> str:
     """Move a symbol to column 0 so GitHub colours the line (`~` becomes `!`)."""
-    for name in ("replace", "create", "update", "expire"):
-        symbol = SYMBOLS[name][0]
+    for verb in ("replace", "create", "update", "expire"):
+        symbol = VERBS[verb][0]
         if line.startswith(symbol.rjust(3) + " "):
             mark = "!" if symbol == "~" else symbol
             return mark + line[3:] if len(symbol) < 3 else line
@@ -54,7 +54,7 @@ def _diff_line(line: str) -> str:
 def _details(plan: Plan, limit: int | None) -> list[str]:
     text = render_text(plan, color=False, limit=limit).rstrip("\n")
     body = [_diff_line(line) for line in text.split("\n")]
-    count = len(plan.actions)
+    count = len(plan.changes)
     summary = f"Show the full plan ({count} action{'' if count == 1 else 's'})"
     return ["<details><summary>" + summary + "</summary>", "", "```diff", *body, "```", "",
             "</details>", ""]
@@ -63,27 +63,27 @@ def _details(plan: Plan, limit: int | None) -> list[str]:
 def _compose(plan: Plan, limit: int | None) -> str:
     env = plan.environment.upper()
     head = [f"### deploy plan for `{env}`", ""]
-    if not plan.actions and not plan.errors:
+    if not plan.changes and not plan.errors:
         headline, explanation = verdict(plan)
         head += [f"**{headline}** {explanation}", ""]
     else:
-        head += [f"**{summarise(plan.actions).line()}** {spend_line(plan)}", ""]
+        head += [f"**{summarise(plan.changes).line()}** {spend_line(plan)}", ""]
     if plan.errors:
         head += ["> [!CAUTION]", "> This plan cannot be applied until the errors below are fixed.",
                  ""]
     body = [*_notes("Errors", plan.errors), *_notes("Warnings", plan.warnings),
             *_notes("Changed outside deploy", plan.drift), *_table(plan)]
-    tail = [summarise(plan.actions).line(), ""] if plan.actions else []
-    details = _details(plan, limit) if plan.actions or plan.errors else []
+    tail = [summarise(plan.changes).line(), ""] if plan.changes else []
+    details = _details(plan, limit) if plan.changes or plan.errors else []
     return "\n".join([*head, *body, *details, *tail]).rstrip("\n") + "\n"
 
 
 def render_markdown(plan: Plan) -> str:
-    """A PR comment under GitHub's size cap: per-action detail is dropped whole, never cut."""
+    """A PR comment under GitHub's size cap: per-change detail is dropped whole, never cut."""
     full = _compose(plan, None)
     if len(full) <= COMMENT_LIMIT:
         return full
-    fits, too_many = 0, len(plan.actions)  # the most actions that fit, by bisection
+    fits, too_many = 0, len(plan.changes)  # the most changes that fit, by bisection
     while too_many - fits > 1:
         middle = (fits + too_many) // 2
         if len(_compose(plan, middle)) <= COMMENT_LIMIT:

@@ -1,9 +1,10 @@
-"""Load study files: YAML with positions, the schema, our own rules, then Study values.
+"""Load study files: YAML with positions, the schema, the platform's rules, then Study values.
 
-The public API used by the CLI and the planner:
-    load_studies(paths, strict=False, now=None) -> Loaded   (collects every problem, never raises)
+The public API used by the CLI:
+    load_studies(paths, build, strict=False, now=None) -> Loaded   (every problem, no raise)
     require_valid(loaded) -> tuple[Study, ...]    (raises ValidationError listing every error)
-No network and no boto3 here: `deploy validate` must stay fast and offline.
+The platform's own rules come in as a Builder. No network and no boto3 here: `deploy validate`
+must stay fast and offline.
 """
 
 from __future__ import annotations
@@ -13,16 +14,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
 from deployer.core.errors import ValidationError
-from deployer.providers.mturk.spec.rules import build_study
-from deployer.providers.mturk.study import Study
-from deployer.spec.document import decode_document, read_file
+from deployer.core.study import Study
+from deployer.spec.document import Document, decode_document, read_file
 from deployer.spec.problems import Problem, file_problem, has_errors
 
 __all__ = ["DEFAULT_DIR", "Loaded", "Problem", "load_studies", "require_valid", "valid_name"]
 
 DEFAULT_DIR = Path("studies")
+
+
+class Builder(Protocol):
+    """A platform's study-file rules: the document's Study, or None, and every problem."""
+
+    def __call__(self, doc: Document, file: Path, name: str, raw: bytes,
+                 now: datetime) -> tuple[Study | None, list[Problem]]: ...
 SUFFIXES = (".yaml", ".yml")
 NAME_RULE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 NAME_HINT = (
@@ -55,12 +63,13 @@ def valid_name(name: str) -> bool:
 
 
 def load_studies(
-    paths: Sequence[Path], strict: bool = False, now: datetime | None = None
+    paths: Sequence[Path], build: Builder, strict: bool = False, now: datetime | None = None
 ) -> Loaded:
     """Read, check and build every study in `paths` (files, or directories of *.yaml/*.yml).
 
-    With strict, warnings count as errors: they are reported as errors and their studies
-    are left out. `now` (default: the current time) is when closes_at is measured from.
+    `build` applies the platform's rules. With strict, warnings count as errors: they are
+    reported as errors and their studies are left out. `now` (default: the current time) is
+    when dates such as closes_at are measured from.
     """
     moment = now or datetime.now(timezone.utc)
     files, problems = _discover(paths)
@@ -68,7 +77,7 @@ def load_studies(
     studies: list[Study] = []
     names: dict[str, str] = {}
     for file, shown in files:
-        study, found = _load_one(file, shown, names, moment)
+        study, found = _load_one(file, shown, names, build, moment)
         if strict:
             found = [replace(p, severity="error") for p in found]
         problems.extend(found)
@@ -133,7 +142,7 @@ def _expand(path: Path) -> tuple[list[Path], Problem | None]:
 
 
 def _load_one(
-    file: Path, shown: str, names: dict[str, str], now: datetime
+    file: Path, shown: str, names: dict[str, str], build: Builder, now: datetime
 ) -> tuple[Study | None, list[Problem]]:
     problems = _name_problems(file.stem, shown, names)
     raw = read_file(file, shown)
@@ -142,7 +151,7 @@ def _load_one(
     document = decode_document(raw, shown)
     if isinstance(document, Problem):
         return None, [*problems, document]
-    study, found = build_study(document, file, file.stem, raw, now)
+    study, found = build(document, file, file.stem, raw, now)
     return (study if not problems else None), [*problems, *found]
 
 

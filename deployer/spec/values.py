@@ -1,29 +1,11 @@
-"""Parsing of the values the schema only shapes: moments (closes_at), and the template's
-placeholders, which `deploy init` writes and `deploy validate` notices when left in.
-"""
+"""Parsing of the values the schema only shapes: durations and moments (closes_at)."""
 
 from __future__ import annotations
 
-import math
 import re
-from datetime import datetime, timedelta, timezone
-
-from deployer.providers.mturk.study import MAX_LIFETIME_DAYS
+from datetime import datetime, timezone
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
-MAX_OPEN_DAYS = MAX_LIFETIME_DAYS  # reference §4.1
-
-# What `deploy init` writes; a study that still says this was not finished.
-PLACEHOLDERS = {
-    ("title",): "A short title workers see in the HIT list",
-    ("description",): "One or two sentences on what the task involves and how long it takes.",
-    ("question", "external_url"): "https://example.org/your-study?source=mturk",
-}
-PLACEHOLDER_HINTS = {
-    ("title",): "describe your study",
-    ("description",): "say what the task involves and how long it takes",
-    ("question", "external_url"): "give your study's https address",
-}
 
 _MOMENT = re.compile(
     r"^(?P<head>[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)"
@@ -54,8 +36,8 @@ def normalise_moment(text: str) -> str:
     return f"{head}{digits}{zone}"
 
 
-def closes_at_problem(text: str, now: datetime) -> tuple[datetime | None, str]:
-    """(the moment in UTC, "") or (None, what is wrong with it)."""
+def moment_problem(text: str) -> tuple[datetime | None, str]:
+    """(a schema-valid moment in UTC, "") or (None, what is wrong with it)."""
     try:
         moment = parse_moment(text)
     except ValueError:
@@ -63,15 +45,6 @@ def closes_at_problem(text: str, now: datetime) -> tuple[datetime | None, str]:
     if moment.tzinfo is None:  # the schema's pattern requires a zone; keep the guarantee
         return None, "add a time zone, like Z or +02:00"
     try:
-        utc = moment.astimezone(timezone.utc)
+        return moment.astimezone(timezone.utc), ""
     except OverflowError:  # 9999-12-31T23:59-12:00 is past the last datetime in UTC
         return None, "is out of range"
-    try:
-        away = utc - now
-    except OverflowError:
-        return None, "is out of range"
-    if away > timedelta(days=MAX_OPEN_DAYS):
-        days = math.ceil(away / timedelta(days=1))
-        return None, f"is {days:,} days away; MTurk keeps a HIT open at most " \
-            f"{MAX_OPEN_DAYS} days"
-    return utc, ""

@@ -11,7 +11,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
-from deployer.providers.mturk.spec.countries import ALPHA3
+from deployer.spec.countries import ALPHA3
 from deployer.spec.problems import NodePath
 from deployer.spec.values import UNITS
 

@@ -23,7 +23,7 @@ def test_a_lost_lockfile_is_an_error_and_adopt_rebuilds_it(
     write_study(project, assignments=12, max_assignments_per_hit=9)
     assert deploy(capsys, "apply", "--auto-approve", "--endpoint-url", url).code == 0
     lock = project / ".deploy" / "local.lock"
-    mark = lineage_mark(json.loads(lock.read_text())["environments"]["local"]["lineage"])
+    mark = lineage_mark(json.loads(lock.read_text())["environments"]["mturk/local"]["lineage"])
     lock.unlink()
     lost = deploy(capsys, "apply", "--auto-approve", "--endpoint-url", url)
     assert lost.code == 1

@@ -129,7 +129,7 @@ def test_saved_plan_is_stale_when_the_lineage_changes(
     assert deploy(capsys, "plan", "--out", "plan.json", "--endpoint-url", url).code == 0
     lock = project / ".deploy" / "local.lock"
     data = json.loads(lock.read_text())
-    data["environments"]["local"]["lineage"] = "someone-else"
+    data["environments"]["mturk/local"]["lineage"] = "someone-else"
     lock.write_text(json.dumps(data))
     stale = deploy(capsys, "apply", "plan.json", "--endpoint-url", url)
     assert stale.code == 1

@@ -14,6 +14,7 @@ from spec_helpers import BASE, REPO, edit, write
 from typer.testing import CliRunner
 
 from deployer.cli import app, main
+from deployer.providers.mturk.spec.rules import build_study
 from deployer.spec.loader import load_studies
 
 runner = CliRunner()
@@ -126,7 +127,7 @@ def test_init_writes_a_template_that_validates(project: Path) -> None:
         "# yaml-language-server: $schema=../schema/study.schema.json"
     schema = path.parent / "../schema/study.schema.json"  # where the first line points
     assert schema.read_bytes() == (REPO / "schema" / "study.schema.json").read_bytes()
-    loaded = load_studies([path])
+    loaded = load_studies([path], build_study)
     assert loaded.errors == ()
     assert [s.name for s in loaded.studies] == ["pilot-2"]
     result = runner.invoke(app, ["validate"])

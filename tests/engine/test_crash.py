@@ -90,7 +90,8 @@ def plan_code(project: Path, url: str) -> int:
 
 
 def assert_converged(project: Path, url: str, sizes: dict[str, int]) -> None:
-    lock = json.loads((project / ".deploy" / "local.lock").read_text())["environments"]["local"]
+    data = json.loads((project / ".deploy" / "local.lock").read_text())
+    lock = data["environments"]["mturk/local"]
     ours: dict[str, list[dict[str, Any]]] = {}
     for hit in all_hits(url):
         tag = parse_annotation(hit["RequesterAnnotation"])

@@ -1,8 +1,9 @@
-"""The lockfile: deterministic JSON, atomic writes, lineage/serial, the apply lock."""
+"""The lockfile: deterministic JSON, atomic writes, lineage/serial, versions, the apply lock."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -13,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from deployer.core.errors import LockError
+from deployer.core.records import EnvLock, Lock
 from deployer.engine import lockfile
+from deployer.engine.workspace import Workspace
 from deployer.providers.mturk.records import RecordedHit
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
@@ -38,68 +41,130 @@ def a_hit(address: str = "emotion/b1", generation: int = 1, **changes: object) -
     return replace(hit, **changes)  # type: ignore[arg-type]
 
 
+FORMAT = lockfile.Format({"mturk": {"hits": RecordedHit}}, legacy_platform="mturk")
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def save(path: Path, env: EnvLock) -> EnvLock:
+    return lockfile.LockWriter(path, FORMAT).save(env)
+
+
+def read(path: Path) -> Lock:
+    return lockfile.read(path, FORMAT)
+
+
 def test_missing_lockfile_reads_as_empty(tmp_path: Path) -> None:
-    assert lockfile.read(tmp_path / "deploy.lock").environments == {}
+    assert read(tmp_path / "deploy.lock").environments == {}
 
 
 def test_round_trip_is_exact_and_deterministic(tmp_path: Path) -> None:
     path = tmp_path / "deploy.lock"
-    env = lockfile.fresh_env("sandbox").with_hit(a_hit("survey/b1")).with_hit(a_hit())
-    env = env.with_applied("emotion", "c" * 16)
-    saved = lockfile.save_env(path, env)
+    env = lockfile.fresh_env("mturk", "sandbox").with_record(a_hit("survey/b1"))
+    env = env.with_record(a_hit()).with_applied("emotion", "c" * 16)
+    saved = save(path, env)
     text = path.read_text()
     assert text.endswith("}\n")
     assert text == json.dumps(json.loads(text), indent=2, sort_keys=True) + "\n"
-    assert lockfile.read(path).env("sandbox") == saved
-    assert [h.address for h in saved.hits] == ["emotion/b1", "survey/b1"]
+    assert read(path).env("mturk", "sandbox") == saved
+    assert [h.address for h in saved.of(RecordedHit)] == ["emotion/b1", "survey/b1"]
+    data = json.loads(text)
+    assert data["version"] == 2 and list(data["environments"]) == ["mturk/sandbox"]
+    assert [h["address"] for h in data["environments"]["mturk/sandbox"]["hits"]] == [
+        "emotion/b1", "survey/b1"]
     assert "secret" not in text.lower()
 
 
 def test_every_write_increments_the_serial_and_keeps_other_environments(tmp_path: Path) -> None:
     path = tmp_path / "deploy.lock"
-    sandbox = lockfile.save_env(path, lockfile.fresh_env("sandbox"))
-    production = lockfile.save_env(path, lockfile.fresh_env("production"))
-    sandbox = lockfile.save_env(path, sandbox.with_hit(a_hit()))
-    lock = lockfile.read(path)
-    assert lock.env("sandbox") == sandbox and sandbox.serial == 2
-    assert lock.env("production") == production and production.serial == 1
+    sandbox = save(path, lockfile.fresh_env("mturk", "sandbox"))
+    production = save(path, lockfile.fresh_env("mturk", "production"))
+    sandbox = save(path, sandbox.with_record(a_hit()))
+    lock = read(path)
+    assert lock.env("mturk", "sandbox") == sandbox and sandbox.serial == 2
+    assert lock.env("mturk", "production") == production and production.serial == 1
 
 
 def test_a_replaced_lineage_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "deploy.lock"
-    mine = lockfile.save_env(path, lockfile.fresh_env("sandbox"))
-    lockfile.save_env(path.parent / "other.lock", lockfile.fresh_env("sandbox"))
+    mine = save(path, lockfile.fresh_env("mturk", "sandbox"))
+    save(path.parent / "other.lock", lockfile.fresh_env("mturk", "sandbox"))
     (path.parent / "other.lock").replace(path)
     with pytest.raises(LockError, match="lineage changed"):
-        lockfile.save_env(path, mine)
+        save(path, mine)
 
 
 def test_local_lock_lives_under_dot_deploy(tmp_path: Path) -> None:
-    assert lockfile.lock_path(tmp_path, "local") == tmp_path / ".deploy" / "local.lock"
-    assert lockfile.lock_path(tmp_path, "sandbox") == tmp_path / "deploy.lock"
+    workspace = Workspace(tmp_path, {}, "mturk")
+    assert workspace.lock_path("local") == tmp_path / ".deploy" / "local.lock"
+    assert workspace.lock_path("sandbox") == tmp_path / "deploy.lock"
 
 
 def test_invalid_json_names_file_line_and_what_to_do(tmp_path: Path) -> None:
     path = tmp_path / "deploy.lock"
     path.write_text('{\n  "version": 1,\n<<<<<<< HEAD\n')
     with pytest.raises(LockError) as caught:
-        lockfile.read(path)
+        read(path)
     assert str(caught.value).startswith(f"{path}:3:1: the lockfile is not valid JSON")
     assert "merge conflict" in str(caught.value)
 
 
+def test_a_version_1_lockfile_is_read_and_upgraded_on_the_next_write(tmp_path: Path) -> None:
+    """The fixture was written by deploy before lockfile version 2 (sandbox and production)."""
+    path = tmp_path / "deploy.lock"
+    shutil.copy(FIXTURES / "v1.deploy.lock", path)
+    old = json.loads(path.read_text())
+    assert old["version"] == 1
+    lock = read(path)
+    for name, before in old["environments"].items():
+        env = lock.env("mturk", name)
+        assert env is not None
+        assert (env.lineage, env.serial) == (before["lineage"], before["serial"])
+        assert [lockfile.encode_record(h) for h in env.records] == before["hits"]
+        assert dict(env.applied) == {k: tuple(v) for k, v in before["applied"].items()}
+    assert json.loads(path.read_text()) == old  # reading never rewrites
+
+    sandbox = lock.env("mturk", "sandbox")
+    assert sandbox is not None
+    save(path, sandbox)
+    new = json.loads(path.read_text())
+    assert new["version"] == 2
+    assert sorted(new["environments"]) == ["mturk/production", "mturk/sandbox"]
+    assert new["environments"]["mturk/production"] == old["environments"]["production"]
+    upgraded = new["environments"]["mturk/sandbox"]
+    assert upgraded["serial"] == old["environments"]["sandbox"]["serial"] + 1
+    assert {**upgraded, "serial": 0} == {**old["environments"]["sandbox"], "serial": 0}
+
+
+def test_a_newer_lockfile_is_refused_and_never_rewritten(tmp_path: Path) -> None:
+    path = tmp_path / "deploy.lock"
+    text = '{"version": 3, "environments": {"mturk/sandbox": {"what": "the future"}}}\n'
+    path.write_text(text)
+    with pytest.raises(LockError, match="lockfile version 3 was written by a newer deploy"):
+        read(path)
+    with pytest.raises(LockError, match="newer deploy"):
+        save(path, lockfile.fresh_env("mturk", "sandbox"))
+    assert path.read_text() == text
+
+
 def test_unknown_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "deploy.lock"
-    path.write_text('{"version": 99, "environments": {}}\n')
-    with pytest.raises(LockError, match="lockfile version 99 is not supported"):
-        lockfile.read(path)
+    path.write_text('{"version": "two", "environments": {}}\n')
+    with pytest.raises(LockError, match="lockfile version 'two' is not supported"):
+        read(path)
+
+
+def test_an_unknown_platform_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "deploy.lock"
+    path.write_text('{"version": 2, "environments": {"elsewhere/sandbox": {}}}\n')
+    with pytest.raises(LockError, match="not of a platform this deploy knows"):
+        read(path)
 
 
 def test_malformed_environment_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "deploy.lock"
     path.write_text('{"version": 1, "environments": {"sandbox": {"serial": 1}}}\n')
-    with pytest.raises(LockError, match="environment 'sandbox' is malformed"):
-        lockfile.read(path)
+    with pytest.raises(LockError, match="environment 'mturk/sandbox' is malformed"):
+        read(path)
 
 
 def test_apply_lock_is_exclusive_across_processes_and_names_the_holder(tmp_path: Path) -> None:

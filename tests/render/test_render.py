@@ -26,8 +26,8 @@ from factories import (
     study,
 )
 
-from deployer.providers.mturk.plan.actions import Plan
-from deployer.providers.mturk.records import EnvLock
+from deployer.core.plan import Plan
+from deployer.core.records import EnvLock
 from deployer.providers.mturk.study import MASTERS, Requirement
 from deployer.render import render_json, render_markdown, render_text
 from deployer.render.markdown import COMMENT_LIMIT
@@ -87,7 +87,8 @@ def refused_plan() -> Plan:
     """Production: one study never tried in sandbox and over budget, one not opted in."""
     emotion = study(assignments=10, production=True, budget=Decimal("5.00"))
     pilot = study("pilot")
-    sandbox = EnvLock("sandbox", "lineage-s", applied=(("emotion", ("0000000000000000",)),))
+    sandbox = EnvLock("mturk", "sandbox", "lineage-s",
+                      applied=(("emotion", ("0000000000000000",)),))
     return run([emotion, pilot], lock(environment="production", sandbox=sandbox),
                observed(balance=Decimal("3.00")), environment="production")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from spec_helpers import BASE, edit, lines, load, write
 
+from deployer.providers.mturk.spec.rules import build_study
 from deployer.spec.loader import load_studies
 
 
@@ -136,7 +137,8 @@ def test_yes_is_not_a_boolean(tmp_path: Path) -> None:
 
 def test_missing_paths_and_empty_directories(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    loaded = load_studies([tmp_path / "nowhere", tmp_path / "empty", tmp_path / "x.yaml"])
+    paths = [tmp_path / "nowhere", tmp_path / "empty", tmp_path / "x.yaml"]
+    loaded = load_studies(paths, build_study)
     assert lines(loaded, tmp_path) == [
         "empty: warning: no study files (*.yaml, *.yml) here; create one with `deploy init NAME`",
         "nowhere: error: no such file or directory; create a study with `deploy init NAME`",
@@ -146,7 +148,7 @@ def test_missing_paths_and_empty_directories(tmp_path: Path) -> None:
 
 def test_a_file_that_is_not_yaml_is_refused(tmp_path: Path) -> None:
     page = write(tmp_path, "<!DOCTYPE html>", "survey.html")
-    assert lines(load_studies([page]), tmp_path) == [
+    assert lines(load_studies([page], build_study), tmp_path) == [
         "survey.html: error: not a study file (.yaml or .yml)"
     ]
 
@@ -155,20 +157,20 @@ def test_directories_give_yaml_and_yml_files_sorted(tmp_path: Path) -> None:
     write(tmp_path, BASE, "b.yml")
     write(tmp_path, BASE, "a.yaml")
     write(tmp_path, "not a study", "notes.txt")
-    loaded = load_studies([tmp_path])
+    loaded = load_studies([tmp_path], build_study)
     assert [s.name for s in loaded.studies] == ["a", "b"]
 
 
 def test_a_file_named_twice_is_loaded_once(tmp_path: Path) -> None:
     path = write(tmp_path, BASE)
-    loaded = load_studies([path, tmp_path])
+    loaded = load_studies([path, tmp_path], build_study)
     assert [s.name for s in loaded.studies] == ["pilot"]
 
 
 @pytest.mark.parametrize("name", ["Pilot", "_pilot", "pilot.v2", "p" * 64, "pilot study"])
 def test_study_names_must_be_slugs(tmp_path: Path, name: str) -> None:
     write(tmp_path, BASE, f"{name}.yaml")
-    loaded = load_studies([tmp_path])
+    loaded = load_studies([tmp_path], build_study)
     assert lines(loaded, tmp_path) == [
         f'{name}.yaml: error: the study name "{name}" (the file name) is not allowed: use '
         "lowercase letters, digits, - and _, starting with a letter or digit, at most 63 "
@@ -180,7 +182,7 @@ def test_study_names_must_be_slugs(tmp_path: Path, name: str) -> None:
 def test_study_names_must_be_unique_across_paths(tmp_path: Path) -> None:
     write(tmp_path / "a", BASE, "pilot.yaml")
     write(tmp_path / "b", BASE, "pilot.yml")
-    loaded = load_studies([tmp_path / "a", tmp_path / "b"])
+    loaded = load_studies([tmp_path / "a", tmp_path / "b"], build_study)
     assert lines(loaded, tmp_path) == [
         'b/pilot.yml: error: the study name "pilot" is also used by a/pilot.yaml; '
         "rename one of the files"

@@ -11,6 +11,7 @@ import pytest
 from spec_helpers import BASE, REPO, edit, lines, load, write
 
 from deployer.core.errors import ValidationError
+from deployer.providers.mturk.spec.rules import build_study
 from deployer.spec.loader import load_studies, require_valid
 
 
@@ -184,7 +185,7 @@ def test_zero_reward_is_allowed_with_a_warning(tmp_path: Path) -> None:
 
 
 def test_emotion_example_builds_the_expected_study() -> None:
-    loaded = load_studies([REPO / "studies" / "emotion.yaml"], strict=True)
+    loaded = load_studies([REPO / "studies" / "emotion.yaml"], build_study, strict=True)
     assert loaded.problems == ()
     [study] = loaded.studies
     assert (study.name, study.reward, study.assignments, study.max_assignments_per_hit) == \
@@ -199,7 +200,7 @@ def test_emotion_example_builds_the_expected_study() -> None:
 
 
 def test_survey_example_builds_an_html_question() -> None:
-    loaded = load_studies([REPO / "studies" / "survey.yaml"], strict=True)
+    loaded = load_studies([REPO / "studies" / "survey.yaml"], build_study, strict=True)
     assert loaded.problems == ()
     [study] = loaded.studies
     assert study.closes_at == datetime(2027, 1, 29, 22, 0, tzinfo=timezone.utc)
@@ -209,7 +210,7 @@ def test_survey_example_builds_an_html_question() -> None:
 
 
 def test_the_examples_directory_validates_clean() -> None:
-    loaded = load_studies([REPO / "studies"], strict=True)
+    loaded = load_studies([REPO / "studies"], build_study, strict=True)
     assert loaded.problems == ()
     assert {s.name for s in loaded.studies} >= {"emotion", "survey"}
     for name in ("emotion.yaml", "survey.yaml"):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from spec_helpers import BASE, edit, lines, write
 
+from deployer.providers.mturk.spec.rules import build_study
 from deployer.providers.mturk.spec.template import fill_template
 from deployer.spec.loader import load_studies
 from deployer.spec.values import normalise_moment, parse_moment
@@ -19,7 +20,7 @@ NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 
 def check(directory: Path, text: str) -> list[str]:
     write(directory, text)
-    return lines(load_studies([directory], now=NOW), directory)
+    return lines(load_studies([directory], build_study, now=NOW), directory)
 
 
 @pytest.mark.parametrize(
@@ -146,6 +147,6 @@ def test_the_template_validates_with_its_examples_commented_out(tmp_path: Path) 
     text = text.replace("  One or two", "  Two")
     assert "\nqualifications:" in text and "  # - locale: {in: [US]}" in text
     write(tmp_path, text)
-    loaded = load_studies([tmp_path], strict=True, now=NOW)
+    loaded = load_studies([tmp_path], build_study, strict=True, now=NOW)
     assert lines(loaded, tmp_path) == []
     assert (loaded.studies[0].qualifications, loaded.studies[0].keywords) == ((), ())

@@ -1,18 +1,18 @@
-"""Recorded state: what deploy.lock says we created, as immutable values.
+"""MTurk's lockfile records: one RecordedHit per HIT deploy created or adopted.
 
-lockfile.py reads and writes these; plan.py reads them; apply.py produces new ones.
+engine/ writes them in the `hits` list of each MTurk environment; the planner reads them;
+the api steps produce new ones.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal
+from typing import ClassVar, Literal
 
+from deployer.core.address import study_of
 from deployer.providers.mturk.observed import ObservedHit
-from deployer.providers.mturk.study import study_of
-
-LOCK_VERSION = 1
 
 HitStatus = Literal["pending", "live", "expired", "gone"]
 # pending: intent written (token known), outcome of CreateHIT not yet recorded
@@ -23,6 +23,8 @@ HitStatus = Literal["pending", "live", "expired", "gone"]
 
 @dataclass(frozen=True)
 class RecordedHit:
+    table: ClassVar[str] = "hits"
+
     address: str  # "<study>/<batch>", e.g. "emotion/b1"
     generation: int  # 1 for the first HIT of a batch, +1 on every replacement
     token: str  # the UniqueRequestToken sent with CreateHIT
@@ -38,9 +40,21 @@ class RecordedHit:
     expires_at: datetime | None = None
 
     @property
+    def key(self) -> tuple[str | int, ...]:
+        return (self.address, self.generation)
+
+    @property
     def study(self) -> str:
         return study_of(self.address)
 
+
+def newest(hits: Iterable[RecordedHit]) -> dict[str, RecordedHit]:
+    """The newest generation of every address."""
+    found: dict[str, RecordedHit] = {}
+    for hit in hits:
+        if hit.address not in found or hit.generation > found[hit.address].generation:
+            found[hit.address] = hit
+    return found
 
 
 def live(record: RecordedHit, seen: ObservedHit) -> RecordedHit:
@@ -60,49 +74,3 @@ def adopted_record(
                         created_with=hit.max_assignments, max_assignments=hit.max_assignments,
                         status="pending")
     return live(found, hit)
-
-
-@dataclass(frozen=True)
-class EnvLock:
-    """The record of one environment: its lineage, serial and HITs."""
-
-    environment: str
-    lineage: str
-    serial: int = 0
-    hits: tuple[RecordedHit, ...] = ()
-    # study name -> config hashes ever applied in this environment (production checks sandbox's)
-    applied: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    def current(self) -> dict[str, RecordedHit]:
-        """The newest generation of every address."""
-        newest: dict[str, RecordedHit] = {}
-        for hit in self.hits:
-            if hit.address not in newest or hit.generation > newest[hit.address].generation:
-                newest[hit.address] = hit
-        return newest
-
-    def applied_hashes(self, study: str) -> tuple[str, ...]:
-        return dict(self.applied).get(study, ())
-
-    def with_hit(self, hit: RecordedHit) -> EnvLock:
-        """Insert or replace the record of (address, generation)."""
-        kept = [h for h in self.hits if (h.address, h.generation) != (hit.address, hit.generation)]
-        hits = tuple(sorted([*kept, hit], key=lambda h: (h.address, h.generation)))
-        return replace(self, hits=hits)
-
-    def with_applied(self, study: str, config_hash: str) -> EnvLock:
-        table = dict(self.applied)
-        hashes = tuple(sorted({*table.get(study, ()), config_hash}))
-        table[study] = hashes
-        return replace(self, applied=tuple(sorted(table.items())))
-
-
-@dataclass(frozen=True)
-class Lock:
-    """The whole lockfile: one EnvLock per environment."""
-
-    environments: dict[str, EnvLock] = field(default_factory=dict)
-    version: int = LOCK_VERSION
-
-    def env(self, name: str) -> EnvLock | None:
-        return self.environments.get(name)

@@ -1,6 +1,6 @@
-"""Desired state: the Study value that a study file describes.
+"""Desired state: the MTurk study a study file describes (it satisfies core's Study envelope).
 
-Pure values only. spec.py builds them from YAML; plan.py consumes them.
+Pure values only. spec/ builds them from YAML; plan/ consumes them.
 """
 
 from __future__ import annotations
@@ -25,11 +25,6 @@ LOCALE_TYPE = "00000000000000000071"
 NUMBER_HITS_APPROVED_TYPE = "00000000000000000040"
 ADULT_TYPE = "00000000000000000060"
 PERCENT_APPROVED_TYPE = "000000000000000000L0"
-
-
-def study_of(address: str) -> str:
-    """The study of a batch address: `emotion/b2` -> `emotion`."""
-    return address.split("/", 1)[0]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The MTurk adapter: the only module that imports boto3.
 
 It builds the client for an environment, turns boto3 responses into ObservedHit values and
-ClientErrors into MTurkError, and makes every write safe to repeat.
+ClientErrors into MTurkError, and makes every write safe to repeat. Every call goes through
+MTurk._call.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ import boto3
 import botocore.exceptions
 from botocore.config import Config
 
-from deployer.core.errors import DeployError, MTurkError
+from deployer.core.errors import DeployError, PlatformError
 from deployer.providers.mturk.api.wire import hit_type_params, observed_hit
 from deployer.providers.mturk.observed import Observed, ObservedHit
-from deployer.providers.mturk.plan.actions import HitType, NewHit
+from deployer.providers.mturk.plan.payloads import HitType, NewHit
 
 ENDPOINTS = {
     "sandbox": "https://mturk-requester-sandbox.us-east-1.amazonaws.com",
@@ -53,8 +54,18 @@ LOCAL_PREVIEW_COMMAND = (
 LOCAL_PREVIEW = f"http://127.0.0.1:{LOCAL_PREVIEW_PORT}"
 
 
+class MTurkError(PlatformError):
+    """MTurk refused a request; `turk_code` is its TurkErrorCode, when it gave one."""
+
+    def __init__(self, message: str, code: str = "", turk_code: str = "") -> None:
+        super().__init__(message, code)
+        self.turk_code = turk_code
+
+
 @dataclass(frozen=True)
-class Connection:
+class Endpoint:
+    """Where one environment's MTurk calls go."""
+
     environment: str
     endpoint_url: str
     profile: str | None = None
@@ -78,43 +89,43 @@ class Connection:
         return f"Local preview links open while `{LOCAL_PREVIEW_COMMAND}` runs."
 
 
-def connect(connection: Connection) -> MTurk:
+def connect(endpoint: Endpoint) -> MTurk:
     config = Config(
         retries={"mode": "standard", "max_attempts": 10},
         connect_timeout=10,
         read_timeout=60,
         max_pool_connections=16,
     )
-    key, secret = LOCAL_CREDENTIALS if connection.local else (None, None)
+    key, secret = LOCAL_CREDENTIALS if endpoint.local else (None, None)
     try:
-        session = boto3.Session(profile_name=connection.profile)
+        session = boto3.Session(profile_name=endpoint.profile)
         client = session.client(
             "mturk",
             region_name="us-east-1",
-            endpoint_url=connection.endpoint_url,
+            endpoint_url=endpoint.endpoint_url,
             config=config,
             aws_access_key_id=key,
             aws_secret_access_key=secret,
         )
     except botocore.exceptions.ProfileNotFound:
         raise DeployError(
-            f"AWS profile {connection.profile!r} not found; "
+            f"AWS profile {endpoint.profile!r} not found; "
             "list yours with `aws configure list-profiles`"
         ) from None
     except ValueError as error:  # botocore's "Invalid endpoint"
         raise DeployError(
-            f"--endpoint-url {connection.endpoint_url!r} is not a URL ({error}); "
+            f"--endpoint-url {endpoint.endpoint_url!r} is not a URL ({error}); "
             "write it like http://127.0.0.1:8765"
         ) from None
-    return MTurk(client, connection)
+    return MTurk(client, endpoint)
 
 
 class MTurk:
     """Typed, idempotent MTurk calls for one environment."""
 
-    def __init__(self, client: Any, connection: Connection) -> None:
+    def __init__(self, client: Any, endpoint: Endpoint) -> None:
         self._client = client
-        self.connection = connection
+        self.endpoint = endpoint
 
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:
         try:
@@ -123,17 +134,17 @@ class MTurk:
             raise _translate(operation, error) from None
         except botocore.exceptions.NoCredentialsError:
             raise DeployError(
-                f"no AWS credentials found for {self.connection.environment.upper()}: set "
+                f"no AWS credentials found for {self.endpoint.environment.upper()}: set "
                 "AWS_PROFILE (or pass --profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
             ) from None
         except botocore.exceptions.EndpointConnectionError:
             raise DeployError(
-                f"cannot reach MTurk at {self.connection.endpoint_url}; check the network "
+                f"cannot reach MTurk at {self.endpoint.endpoint_url}; check the network "
                 "or --endpoint-url"
             ) from None
         except botocore.exceptions.BotoCoreError as error:  # timeouts, broken connections
             raise DeployError(
-                f"MTurk call {operation} failed at {self.connection.endpoint_url}: {error}; "
+                f"MTurk call {operation} failed at {self.endpoint.endpoint_url}: {error}; "
                 "run the command again (every write is safe to repeat)"
             ) from None
         return response

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from deployer.providers.mturk.observed import ObservedHit
-from deployer.providers.mturk.plan.actions import HitType
+from deployer.providers.mturk.plan.payloads import HitType
 from deployer.providers.mturk.study import Locale, Requirement
 
 

@@ -11,22 +11,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import pairwise
 
+from deployer.core.findings import Findings, act, drift, fail, warn
+from deployer.core.plan import Change
 from deployer.core.text import stamp
 from deployer.providers.mturk.fees import SMALL_BATCH
 from deployer.providers.mturk.observed import ObservedHit
-from deployer.providers.mturk.plan.actions import Adopt, Change, Expire, Forget, HitType, UpdateType
+from deployer.providers.mturk.plan.changes import change
+from deployer.providers.mturk.plan.context import EXPIRY_TOLERANCE, Context, Orphan
 from deployer.providers.mturk.plan.costs import update_type_cost
-from deployer.providers.mturk.plan.findings import (
-    EXPIRY_TOLERANCE,
-    Context,
-    Findings,
-    Orphan,
-    act,
-    drift,
-    fail,
-    warn,
-)
 from deployer.providers.mturk.plan.identity import desired_expiry, hit_type, request_token
+from deployer.providers.mturk.plan.payloads import Adopt, Edit, Expire, Forget, HitType, UpdateType
 from deployer.providers.mturk.plan.typediff import type_changes
 from deployer.providers.mturk.records import RecordedHit, adopted_record
 from deployer.providers.mturk.study import Study
@@ -40,7 +34,7 @@ class Fresh:
     token: str
     reason: str
     replaces: ObservedHit | None = None
-    changes: tuple[Change, ...] = ()
+    edits: tuple[Edit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,7 +87,7 @@ def adopt(ctx: Context, study: Study | None, record: RecordedHit | None,
         token, config_hash = record.token, record.config_hash
         why = "the last apply created it but stopped before recording its ID"
     else:
-        token = request_token(ctx.env_lock.lineage, ctx.environment, orphan.address,
+        token = request_token(ctx.lineage, ctx.environment, orphan.address,
                               orphan.generation, orphan.fingerprint)
         config_hash = study.config_hash if study else ""
         why = "it carries this batch's annotation but the lockfile does not record it"
@@ -101,8 +95,8 @@ def adopt(ctx: Context, study: Study | None, record: RecordedHit | None,
     new = adopted_record(orphan.address, orphan.generation, token, orphan.fingerprint,
                          config_hash, orphan.hit)
     action = Adopt(orphan.address, orphan.generation, token, orphan.fingerprint, config_hash,
-                   orphan.hit, f"HIT {orphan.hit.hit_id} exists on MTurk: {why}")
-    return new, act(action)
+                   orphan.hit)
+    return new, act(change(action, f"HIT {orphan.hit.hit_id} exists on MTurk: {why}"))
 
 
 def open_slot(ctx: Context, study: Study, record: RecordedHit) -> tuple[Slot, Findings]:
@@ -126,7 +120,7 @@ def open_slot(ctx: Context, study: Study, record: RecordedHit) -> tuple[Slot, Fi
 def retry_token(ctx: Context, study: Study, record: RecordedHit) -> str:
     if record.fingerprint == study.fingerprint:
         return record.token
-    return request_token(ctx.env_lock.lineage, ctx.environment, record.address,
+    return request_token(ctx.lineage, ctx.environment, record.address,
                          record.generation, study.fingerprint)
 
 
@@ -144,7 +138,7 @@ def gone_slot(ctx: Context, study: Study, record: RecordedHit) -> tuple[Slot, Fi
     if desired_expiry(study, created) <= ctx.now:
         return Slot(batch_number(record.address), record.address, base + size, size), found
     fresh = Fresh(record.generation + 1, request_token(
-        ctx.env_lock.lineage, ctx.environment, record.address, record.generation + 1,
+        ctx.lineage, ctx.environment, record.address, record.generation + 1,
         study.fingerprint), f"HIT {record.hit_id} is gone and the study is still open: "
         "creating the batch again")
     slot = Slot(batch_number(record.address), record.address, base + size, size,
@@ -155,9 +149,9 @@ def gone_slot(ctx: Context, study: Study, record: RecordedHit) -> tuple[Slot, Fi
 def forget(record: RecordedHit) -> Findings:
     """A recorded HIT MTurk no longer knows: say so, and mark it gone."""
     return drift(record.address, f"HIT {record.hit_id} has been deleted on MTurk (or disposed "
-                 "of after 120 days)") + act(Forget(record.address, record.hit_id or "",
-                                                   record.generation,
-                                                   f"MTurk no longer knows HIT {record.hit_id}"))
+                 "of after 120 days)") + act(change(
+                     Forget(record.address, record.hit_id or "", record.generation),
+                     f"MTurk no longer knows HIT {record.hit_id}"))
 
 
 def live_slot(ctx: Context, study: Study, record: RecordedHit,
@@ -170,17 +164,17 @@ def live_slot(ctx: Context, study: Study, record: RecordedHit,
     if desired_expiry(study, hit.created_at) <= ctx.now:
         if study.closes_at is not None and not hit.expired(ctx.now):
             # closes_at was moved into the past: close the HIT now, as the study says.
-            found = found + act(Expire(address, hit.hit_id, record.generation,
+            found = found + act(change(Expire(address, hit.hit_id, record.generation),
                                        f"closes_at in {study.path} has passed"))
         return plain, found  # the batch ran its course: nothing left to change
     want = hit_type(study, ctx.environment)
-    changes = type_changes(want, hit)
+    edits = type_changes(want, hit)
     question = record.fingerprint != study.fingerprint
-    if question or (changes and hit.started > 0):
-        slot, more = replace_slot(ctx, study, record, hit, plain, changes, question)
+    if question or (edits and hit.started > 0):
+        slot, more = replace_slot(ctx, study, record, hit, plain, edits, question)
         return slot, found + more
-    if changes:
-        found = found + act(update_type(ctx, study, record, hit, want, changes))
+    if edits:
+        found = found + act(update_type(ctx, study, record, hit, want, edits))
     slot, more = expiry_slot(ctx, study, record, hit, plain)
     return slot, found + more
 
@@ -195,33 +189,34 @@ def max_drift(record: RecordedHit, hit: ObservedHit) -> Findings:
 
 
 def update_type(ctx: Context, study: Study, record: RecordedHit, hit: ObservedHit,
-                want: HitType, changes: tuple[Change, ...]) -> UpdateType:
-    fields = ", ".join(c.field for c in changes)
-    return UpdateType(record.address, hit.hit_id, record.generation, want, study.config_hash,
-                      changes, f"{fields} changed in {study.path}; nobody has accepted work yet",
-                      update_type_cost(hit, want, ctx.now))
+                want: HitType, edits: tuple[Edit, ...]) -> Change:
+    fields = ", ".join(e.field for e in edits)
+    payload = UpdateType(record.address, hit.hit_id, record.generation, want, study.config_hash,
+                         edits)
+    return change(payload, f"{fields} changed in {study.path}; nobody has accepted work yet",
+                  update_type_cost(hit, want, ctx.now))
 
 
 def replace_slot(ctx: Context, study: Study, record: RecordedHit, hit: ObservedHit, plain: Slot,
-                 changes: tuple[Change, ...], question: bool) -> tuple[Slot, Findings]:
+                 edits: tuple[Edit, ...], question: bool) -> tuple[Slot, Findings]:
     """Expire the HIT and carry its unstarted remainder to a new generation."""
     remainder = hit.available
     if question:
         why = f"the question changed in {study.path}; MTurk cannot change a HIT's question"
-        changes = (Change("question", f"sha256:{record.fingerprint}",
-                          f"sha256:{study.fingerprint}", forces_replacement=True), *changes)
+        edits = (Edit("question", f"sha256:{record.fingerprint}",
+                      f"sha256:{study.fingerprint}", forces_replacement=True), *edits)
     else:
-        why = (f"{', '.join(c.field for c in changes)} changed in {study.path}, but "
+        why = (f"{', '.join(e.field for e in edits)} changed in {study.path}, but "
                f"{hit.started} assignment(s) were already accepted, so MTurk cannot update "
                "the HIT type in place")
     if remainder == 0:
         return plain, warn(record.address, f"{why}; every assignment of HIT {hit.hit_id} has "
                            "been taken, so there is nothing to carry to a new HIT")
     generation = record.generation + 1
-    token = request_token(ctx.env_lock.lineage, ctx.environment, record.address, generation,
+    token = request_token(ctx.lineage, ctx.environment, record.address, generation,
                           study.fingerprint)
     fresh = Fresh(generation, token, f"{why}: the {remainder} unstarted assignment(s) move "
-                  "to a new HIT", replaces=hit, changes=changes)
+                  "to a new HIT", replaces=hit, edits=edits)
     return replace(plain, size=remainder, growable=True, fresh=fresh), Findings()
 
 

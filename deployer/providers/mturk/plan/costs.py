@@ -7,27 +7,24 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
+from deployer.core.plan import ZERO, Change, Note, StudyCost
 from deployer.core.text import money
 from deployer.providers.mturk import fees
 from deployer.providers.mturk.observed import ObservedHit
-from deployer.providers.mturk.plan.actions import (
-    Action,
+from deployer.providers.mturk.plan.identity import requires_masters
+from deployer.providers.mturk.plan.payloads import (
     Adopt,
     Create,
     Expire,
     Extend,
-    Forget,
     HitType,
     NewHit,
-    Note,
+    Payload,
     Replace,
-    StudyCost,
     UpdateType,
+    payload_of,
 )
-from deployer.providers.mturk.plan.identity import requires_masters
 from deployer.providers.mturk.study import Study
-
-ZERO = Decimal("0.00")
 
 
 def create_cost(hit: NewHit) -> Decimal:
@@ -91,16 +88,8 @@ class Commitment:
         return fees.assignments_cost(self.reward, count, self.max_assignments, self.masters)
 
 
-def action_cost(action: Action) -> Decimal:
-    match action:
-        case Create() | Extend() | UpdateType() | Replace():
-            return action.cost
-        case Expire() | Adopt() | Forget():
-            return ZERO
-
-
-def _apply(book: dict[str, Commitment], action: Action, now: datetime) -> None:
-    match action:
+def _apply(book: dict[str, Commitment], payload: Payload, now: datetime) -> None:
+    match payload:
         case Create(hit=new):
             book[f"new:{new.address}#{new.generation}"] = Commitment.new(new)
         case Replace(old_hit_id=old, hit=new):
@@ -108,8 +97,8 @@ def _apply(book: dict[str, Commitment], action: Action, now: datetime) -> None:
                 book[old] = replace(book[old], open=False)
             book[f"new:{new.address}#{new.generation}"] = Commitment.new(new)
         case Extend(hit_id=hit_id) if hit_id in book:
-            opened = book[hit_id].open or action.expires_at is not None
-            book[hit_id] = replace(book[hit_id], max_assignments=action.new_max_assignments,
+            opened = book[hit_id].open or payload.expires_at is not None
+            book[hit_id] = replace(book[hit_id], max_assignments=payload.new_max_assignments,
                                    open=opened)
         case UpdateType(hit_id=hit_id, hit_type=new_type) if hit_id in book:
             book[hit_id] = replace(book[hit_id], reward=Decimal(new_type.reward),
@@ -123,16 +112,16 @@ def _apply(book: dict[str, Commitment], action: Action, now: datetime) -> None:
 
 
 def study_cost(name: str, study: Study | None, hits: Mapping[str, ObservedHit],
-               actions: Iterable[Action], now: datetime, large: bool) -> StudyCost:
+               changes: Iterable[Change], now: datetime, large: bool) -> StudyCost:
     """`hits`: the study's recorded HITs MTurk still knows; gone HITs cannot be counted.
 
     `large`: this plan spends at the 40% tier; only then is a batching saving worth showing.
     """
     book = {hit_id: Commitment.of(hit, now) for hit_id, hit in hits.items()}
     added = ZERO
-    for action in actions:
-        _apply(book, action, now)
-        added += action_cost(action)
+    for change in changes:
+        _apply(book, payload_of(change), now)
+        added += change.cost
     committed = sum((c.amount() for c in book.values()), ZERO)
     saving = ZERO
     if study is not None and large:
@@ -142,29 +131,11 @@ def study_cost(name: str, study: Study | None, hits: Mapping[str, ObservedHit],
 
 
 
-def budget_errors(costs: Iterable[StudyCost], paths: Mapping[str, str]) -> tuple[Note, ...]:
-    return tuple(
-        Note(c.study, f"{paths.get(c.study, c.study)} would commit {money(c.committed)} once "
-             f"applied, over its budget of {money(c.budget)}",
-             f"raise `budget` in {paths.get(c.study, c.study)} or ask for fewer assignments")
-        for c in costs
-        if c.budget is not None and c.committed > c.budget
-    )
-
-
-def balance_errors(added: Decimal, balance: Decimal | None, environment: str) -> tuple[Note, ...]:
-    if balance is None or added <= balance:
-        return ()
-    return (Note("", f"this plan adds {money(added)} but the {environment} account balance is "
-                 f"{money(balance)}", "add funds to the MTurk account, or plan fewer "
-                 "assignments"),)
-
-
 def saving_warnings(costs: Iterable[StudyCost], paths: Mapping[str, str]) -> tuple[Note, ...]:
     return tuple(
         Note(c.study, f"HITs with 10 or more assignments pay a 40% fee instead of 20%: batches of "
-             f"at most 9 would save {money(c.batching_saving)}",
+             f"at most 9 would save {money(c.saving)}",
              f"set `max_assignments_per_hit: 9` in {paths.get(c.study, c.study)}")
         for c in costs
-        if c.batching_saving > 0
+        if c.saving > 0
     )

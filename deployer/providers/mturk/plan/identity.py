@@ -1,6 +1,6 @@
 """How a batch is named on MTurk: request tokens, annotations, and the desired HIT type.
 
-Pure helpers shared by the planner and apply; re-exported by deployer.plan.
+Pure helpers shared by the planner and apply.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from deployer.providers.mturk.plan.actions import HitType
-from deployer.providers.mturk.study import MASTERS, MASTERS_IDS, Requirement, Study, study_of
+from deployer.core.address import study_of
+from deployer.providers.mturk.plan.payloads import HitType
+from deployer.providers.mturk.study import MASTERS, MASTERS_IDS, Requirement, Study
 
 ANNOTATION_PREFIX = "deploy:"
 _ANNOTATION = re.compile(

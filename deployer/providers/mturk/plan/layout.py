@@ -1,4 +1,4 @@
-"""Spread a study's assignments over its batches, then turn the slots into actions.
+"""Spread a study's assignments over its batches, then turn the slots into changes.
 
 Extra assignments first fill batches that may still grow (never past `max_assignments_per_hit`,
 never from <10 to >=10, since MTurk forbids it), then go to new batches numbered after every
@@ -9,19 +9,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from deployer.core.findings import Findings, act, fail, warn
+from deployer.core.plan import ZERO
 from deployer.core.text import plural, stamp
 from deployer.providers.mturk import fees
-from deployer.providers.mturk.plan.actions import Change, Create, Extend, HitType, NewHit, Replace
 from deployer.providers.mturk.plan.batches import Fresh, Slot
-from deployer.providers.mturk.plan.costs import ZERO, create_cost, extend_cost, replace_cost
-from deployer.providers.mturk.plan.findings import (
-    LONGEST_LIFETIME,
-    Context,
-    Findings,
-    act,
-    fail,
-    warn,
-)
+from deployer.providers.mturk.plan.changes import change
+from deployer.providers.mturk.plan.context import LONGEST_LIFETIME, Context
+from deployer.providers.mturk.plan.costs import create_cost, extend_cost, replace_cost
 from deployer.providers.mturk.plan.identity import (
     annotation,
     assignments_token,
@@ -29,6 +24,7 @@ from deployer.providers.mturk.plan.identity import (
     hit_type,
     request_token,
 )
+from deployer.providers.mturk.plan.payloads import Create, Edit, Extend, HitType, NewHit, Replace
 from deployer.providers.mturk.study import MAX_LIFETIME_DAYS, Study
 
 
@@ -109,31 +105,31 @@ def materialise(ctx: Context, study: Study, slot: Slot) -> Findings:
         return Findings()
     record, hit = slot.record, slot.hit
     new_max = slot.size + slot.add
-    changes: list[Change] = []
+    edits: list[Edit] = []
     reasons: list[str] = []
     if slot.add:
-        changes.append(Change("max_assignments", str(slot.size), str(new_max)))
+        edits.append(Edit("max_assignments", str(slot.size), str(new_max)))
         reasons.append(f"{study.path} asks for {study.assignments} assignments")
     if slot.expiry:
-        changes.append(Change("expires_at", stamp(slot.expiry_old), stamp(slot.expiry)))
+        edits.append(Edit("expires_at", stamp(slot.expiry_old), stamp(slot.expiry)))
         reasons.append(slot.expiry_reason)
-    token = assignments_token(ctx.env_lock.lineage, ctx.environment, record.address,
+    token = assignments_token(ctx.lineage, ctx.environment, record.address,
                               record.generation, new_max) if slot.add else ""
     # Reopening an expired HIT puts its unstarted assignments back on offer: they cost again.
     reopened = hit.available if slot.expiry and hit.expired(ctx.now) else 0
     spend = extend_cost(want, slot.add + reopened, new_max) if slot.add + reopened else ZERO
-    return act(Extend(record.address, hit.hit_id, record.generation, slot.add, token, new_max,
-                      slot.expiry, study.config_hash, tuple(changes), "; ".join(reasons),
-                      spend))
+    extend = Extend(record.address, hit.hit_id, record.generation, slot.add, token, new_max,
+                    slot.expiry, study.config_hash, tuple(edits))
+    return act(change(extend, "; ".join(reasons), spend))
 
 
 def _fresh(ctx: Context, study: Study, slot: Slot, fresh: Fresh, want: HitType) -> Findings:
     size = slot.size + slot.add
-    token = fresh.token or request_token(ctx.env_lock.lineage, ctx.environment, slot.address,
+    token = fresh.token or request_token(ctx.lineage, ctx.environment, slot.address,
                                          fresh.generation, study.fingerprint)
     expires = desired_expiry(study, ctx.now)
     new = NewHit(slot.address, fresh.generation, token,
-                 annotation(ctx.env_lock.lineage, slot.address, fresh.generation,
+                 annotation(ctx.lineage, slot.address, fresh.generation,
                             study.fingerprint),
                  study.fingerprint, study.config_hash, want, study.question, size, expires,
                  study.lifetime)
@@ -151,6 +147,6 @@ def _fresh(ctx: Context, study: Study, slot: Slot, fresh: Fresh, want: HitType) 
         reason += f"; with {plural(slot.add, 'more assignment')} wanted by {study.path}"
     old = fresh.replaces
     if old is None:
-        return act(Create(new, reason, create_cost(new)))
-    changes = (*fresh.changes, Change("max_assignments", str(old.max_assignments), str(size)))
-    return act(Replace(old.hit_id, new, changes, reason, replace_cost(new, old, ctx.now)))
+        return act(change(Create(new), reason, create_cost(new)))
+    edits = (*fresh.edits, Edit("max_assignments", str(old.max_assignments), str(size)))
+    return act(change(Replace(old.hit_id, new, edits), reason, replace_cost(new, old, ctx.now)))

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from deployer.providers.mturk.observed import Observed, ObservedHit
-from deployer.providers.mturk.plan.findings import Findings, Orphan, fail, warn
+from deployer.core.findings import Findings, fail, warn
+from deployer.providers.mturk.observed import ObservedHit
+from deployer.providers.mturk.plan.context import Context, Orphan
 from deployer.providers.mturk.plan.identity import Tag, lineage_mark, parse_annotation
-from deployer.providers.mturk.records import EnvLock
 
 
 def find_orphans(
-    env_lock: EnvLock, observed: Observed, studies: Collection[str], adopt: str | None
+    ctx: Context, studies: Collection[str], adopt: str | None
 ) -> tuple[dict[str, Orphan], Findings]:
     """The newest unrecorded HIT of ours per batch, and notes on everything else found."""
-    known = {h.hit_id for h in env_lock.hits if h.hit_id}
-    marks = {lineage_mark(env_lock.lineage), *([adopt] if adopt else [])}
+    known = {h.hit_id for h in ctx.hits if h.hit_id}
+    marks = {lineage_mark(ctx.lineage), *([adopt] if adopt else [])}
     ours: list[Orphan] = []
     foreign: list[tuple[Tag, ObservedHit]] = []
-    for hit in observed.hits.values():
+    for hit in ctx.observed.hits.values():
         tag = parse_annotation(hit.annotation)
         if tag is None or hit.hit_id in known:
             continue
@@ -31,12 +31,12 @@ def find_orphans(
             ours.append(Orphan(tag.address, tag.generation, tag.fingerprint, hit))
         elif tag.study in studies:
             foreign.append((tag, hit))
-    chosen, found = _newest(env_lock, ours)
-    return chosen, found + _foreign(env_lock, foreign)
+    chosen, found = _newest(ctx, ours)
+    return chosen, found + _foreign(ctx, foreign)
 
 
-def _newest(env_lock: EnvLock, candidates: list[Orphan]) -> tuple[dict[str, Orphan], Findings]:
-    current = env_lock.current()
+def _newest(ctx: Context, candidates: list[Orphan]) -> tuple[dict[str, Orphan], Findings]:
+    current = ctx.current
     chosen: dict[str, Orphan] = {}
     found = Findings()
     for orphan in sorted(candidates, key=lambda o: (o.address, -o.generation, o.hit.hit_id)):
@@ -54,12 +54,12 @@ def _newest(env_lock: EnvLock, candidates: list[Orphan]) -> tuple[dict[str, Orph
     return chosen, found
 
 
-def _foreign(env_lock: EnvLock, found: list[tuple[Tag, ObservedHit]]) -> Findings:
+def _foreign(ctx: Context, found: list[tuple[Tag, ObservedHit]]) -> Findings:
     """Per study and lockfile: an error while the study has no record here, else a warning."""
     groups: dict[tuple[str, str], list[ObservedHit]] = {}
     for tag, hit in found:
         groups.setdefault((tag.study, tag.mark), []).append(hit)
-    recorded = {h.study for h in env_lock.hits}
+    recorded = {h.study for h in ctx.hits}
     notes = Findings()
     for (study, mark), hits in sorted(groups.items()):
         example = min(hit.hit_id for hit in hits)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from deployer.providers.mturk.plan.actions import Expire
+from deployer.core.findings import Findings, act, drift, total
 from deployer.providers.mturk.plan.batches import adopt, forget
-from deployer.providers.mturk.plan.findings import Context, Findings, Orphan, act, drift, total
+from deployer.providers.mturk.plan.changes import change
+from deployer.providers.mturk.plan.context import Context, Orphan
+from deployer.providers.mturk.plan.payloads import Expire
 from deployer.providers.mturk.records import RecordedHit
 from deployer.providers.mturk.study import Study
 
@@ -13,8 +15,8 @@ def retire(ctx: Context, name: str, study: Study | None, orphans: dict[str, Orph
     """Expire what is open. `study` is None when its file was removed."""
     why = (f"`state: closed` in {study.path}" if study is not None
            else f"study {name} is no longer in studies/ (file removed)")
-    records = [h for h in ctx.env_lock.hits if h.study == name]
-    current = ctx.env_lock.current()
+    records = [h for h in ctx.hits if h.study == name]
+    current = ctx.current
     parts: list[Findings] = []
     for address in sorted({h.address for h in records} | set(orphans)):
         orphan = orphans.get(address)
@@ -46,4 +48,4 @@ def _expire(ctx: Context, record: RecordedHit, why: str) -> Findings:
     hit = ctx.observe(record)
     if record.hit_id is None or (hit is not None and hit.expired(ctx.now)):
         return Findings()
-    return act(Expire(record.address, record.hit_id, record.generation, why))
+    return act(change(Expire(record.address, record.hit_id, record.generation), why))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from deployer.providers.mturk.observed import ObservedHit
-from deployer.providers.mturk.plan.actions import Change, HitType
+from deployer.providers.mturk.plan.payloads import Edit, HitType
 from deployer.providers.mturk.study import (
     ADULT_TYPE,
     LOCALE_TYPE,
@@ -60,24 +60,24 @@ def _requirements_key(requirements: tuple[Requirement, ...]) -> list[str]:
     return sorted(repr(r) for r in requirements)
 
 
-def type_changes(want: HitType, hit: ObservedHit) -> tuple[Change, ...]:
+def type_changes(want: HitType, hit: ObservedHit) -> tuple[Edit, ...]:
     """Every HIT-type property that differs, compared after MTurk's normalisation."""
-    changes: list[Change] = []
+    changes: list[Edit] = []
     if want.title != hit.title:
-        changes.append(Change("title", hit.title, want.title))
+        changes.append(Edit("title", hit.title, want.title))
     if want.description != hit.description:
-        changes.append(Change("description", hit.description, want.description))
+        changes.append(Edit("description", hit.description, want.description))
     if _keywords(want.keywords) != _keywords(hit.keywords):
-        changes.append(Change("keywords", hit.keywords, want.keywords))
+        changes.append(Edit("keywords", hit.keywords, want.keywords))
     if _money(want.reward) != _money(hit.reward):
-        changes.append(Change("reward", hit.reward, want.reward))
+        changes.append(Edit("reward", hit.reward, want.reward))
     if want.assignment_duration != hit.assignment_duration:
-        changes.append(Change("assignment_duration", str(hit.assignment_duration),
+        changes.append(Edit("assignment_duration", str(hit.assignment_duration),
                               str(want.assignment_duration)))
     if want.auto_approval_delay != hit.auto_approval_delay:
-        changes.append(Change("auto_approval_delay", str(hit.auto_approval_delay),
+        changes.append(Edit("auto_approval_delay", str(hit.auto_approval_delay),
                               str(want.auto_approval_delay)))
     if _requirements_key(want.qualifications) != _requirements_key(hit.qualifications):
-        changes.append(Change("qualifications", describe_all(hit.qualifications),
+        changes.append(Edit("qualifications", describe_all(hit.qualifications),
                               describe_all(want.qualifications)))
     return tuple(changes)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from deployer.providers.mturk.spec.countries import COMMON_MISTAKES, COUNTRIES, US_SUBDIVISIONS
 from deployer.providers.mturk.study import (
     ADULT_TYPE,
     LOCALE_TYPE,
@@ -20,6 +19,7 @@ from deployer.providers.mturk.study import (
     Locale,
     Requirement,
 )
+from deployer.spec.countries import COMMON_MISTAKES, COUNTRIES, US_SUBDIVISIONS
 from deployer.spec.document import Document
 from deployer.spec.problems import Problem
 

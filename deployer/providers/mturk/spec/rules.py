@@ -16,11 +16,12 @@ from typing import Any
 from deployer.providers.mturk.spec.money import check_money, usd
 from deployer.providers.mturk.spec.qualifications import requirements
 from deployer.providers.mturk.spec.question import Rendered, render_question
+from deployer.providers.mturk.spec.values import PLACEHOLDER_HINTS, PLACEHOLDERS, closes_at_problem
 from deployer.providers.mturk.study import MAX_LIFETIME_DAYS, Requirement, Study
 from deployer.spec.document import Document
 from deployer.spec.problems import Problem, has_errors
 from deployer.spec.schema import schema_problems
-from deployer.spec.values import PLACEHOLDER_HINTS, PLACEHOLDERS, UNITS, closes_at_problem
+from deployer.spec.values import UNITS
 
 DAY = 86_400
 LIMITS = {  # seconds, as MTurk enforces them (reference §4.1)

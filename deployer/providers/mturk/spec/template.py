@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from deployer.core.errors import DeployError
+from deployer.providers.mturk.spec.values import PLACEHOLDERS
 from deployer.spec.loader import NAME_HINT, SUFFIXES, valid_name
 from deployer.spec.schema import schema_text
-from deployer.spec.values import PLACEHOLDERS
 
 # Where the template's first line points editors, relative to the project folder.
 SCHEMA_PATH = Path("schema") / "study.schema.json"

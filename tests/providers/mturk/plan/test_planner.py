@@ -11,6 +11,8 @@ from factories import (
     DAY,
     LINEAGE,
     NOW,
+    actions,
+    change_of,
     deployed,
     hit_id,
     lock,
@@ -21,36 +23,37 @@ from factories import (
     study,
 )
 
+from deployer.core.plan import Plan
+from deployer.core.provider import PlanOptions
+from deployer.core.records import EnvLock
 from deployer.providers.mturk.observed import ObservedHit
-from deployer.providers.mturk.plan.actions import (
-    Action,
-    Adopt,
-    Create,
-    Extend,
-    Plan,
-    Replace,
-    UpdateType,
-)
-from deployer.providers.mturk.plan.identity import Tag, lineage_mark
-from deployer.providers.mturk.plan.planner import (
-    PlanOptions,
-    address_of,
+from deployer.providers.mturk.plan.identity import (
+    Tag,
     annotation,
     assignments_token,
     hit_type,
+    lineage_mark,
     parse_annotation,
     request_token,
 )
-from deployer.providers.mturk.records import EnvLock
+from deployer.providers.mturk.plan.payloads import (
+    Adopt,
+    Create,
+    Extend,
+    Payload,
+    Replace,
+    UpdateType,
+    payload_of,
+)
 from deployer.providers.mturk.study import MASTERS, MASTERS_IDS, Requirement, Study
 
 
 def summary(p: Plan) -> list[tuple[str, str]]:
-    return [(type(a).__name__, address_of(a)) for a in p.actions]
+    return [(type(payload_of(c)).__name__, c.address) for c in p.changes]
 
 
-def only(p: Plan, kind: type[Action]) -> Action:
-    found = [a for a in p.actions if isinstance(a, kind)]
+def only(p: Plan, kind: type[Payload]) -> Payload:
+    found = [a for a in actions(p) if isinstance(a, kind)]
     assert len(found) == 1, summary(p)
     return found[0]
 
@@ -118,12 +121,12 @@ def test_new_study_creates_one_hit_with_token_annotation_and_expiry() -> None:
     assert parse_annotation(create.hit.annotation) == Tag(
         lineage_mark(LINEAGE), "emotion/b1", 1, s.fingerprint)
     assert create.hit.expires_at == NOW + timedelta(days=7)
-    assert create.cost == Decimal("5.40")
+    assert change_of(p, create).cost == Decimal("5.40")
 
 
 def test_new_study_is_split_by_max_assignments_per_hit() -> None:
     p = run([study(assignments=25, max_assignments_per_hit=9)])
-    sizes = [(a.hit.address, a.hit.max_assignments) for a in p.actions if isinstance(a, Create)]
+    sizes = [(a.hit.address, a.hit.max_assignments) for a in actions(p) if isinstance(a, Create)]
     assert sizes == [("emotion/b1", 9), ("emotion/b2", 9), ("emotion/b3", 7)]
 
 
@@ -135,14 +138,14 @@ def test_closes_at_gives_the_expiry_of_new_hits() -> None:
 
 def test_closes_at_in_the_past_is_an_error_not_a_create() -> None:
     p = run([study(lifetime=None, closes_at=NOW - DAY)])
-    assert not p.actions
+    assert not actions(p)
     assert "has passed" in p.errors[0].message
 
 
 def test_converged_study_has_no_actions_and_no_notes() -> None:
     s = study()
     p = run([s], *deployed(s))
-    assert (p.actions, p.drift, p.warnings, p.errors) == ((), (), (), ())
+    assert (actions(p), p.drift, p.warnings, p.errors) == ((), (), (), ())
     assert not p.has_changes
 
 
@@ -154,15 +157,16 @@ def test_more_assignments_below_ten_extends() -> None:
     assert isinstance(extend, Extend)
     assert (extend.add_assignments, extend.new_max_assignments, extend.expires_at) == (3, 8, None)
     assert extend.assignments_token == assignments_token(LINEAGE, "local", "emotion/b1", 1, 8)
-    assert extend.cost == Decimal("1.80")
+    assert change_of(p, extend).cost == Decimal("1.80")
 
 
 def test_hit_created_with_ten_or_more_extends_freely() -> None:
     s = study(assignments=10)
     the_lock, o = deployed(s)
-    extend = only(run([replace(s, assignments=15)], the_lock, o), Extend)
+    p = run([replace(s, assignments=15)], the_lock, o)
+    extend = only(p, Extend)
     assert isinstance(extend, Extend) and extend.add_assignments == 5
-    assert extend.cost == Decimal("3.50")  # the 40% tier: 5 x (0.50 + 0.20)
+    assert change_of(p, extend).cost == Decimal("3.50")  # the 40% tier: 5 x (0.50 + 0.20)
 
 
 def test_crossing_ten_creates_an_extra_batch_and_warns() -> None:
@@ -172,7 +176,7 @@ def test_crossing_ten_creates_an_extra_batch_and_warns() -> None:
     create = only(p, Create)
     assert isinstance(create, Create)
     assert (create.hit.address, create.hit.max_assignments) == ("emotion/b2", 3)
-    assert "forbids growing emotion/b1" in create.reason
+    assert "forbids growing emotion/b1" in change_of(p, create).reason
     assert any("one worker may take both" in w.message for w in p.warnings)
 
 
@@ -181,7 +185,7 @@ def test_crossing_ten_fills_the_old_hit_up_to_nine_first() -> None:
     the_lock, o = deployed(s)
     p = run([replace(s, assignments=12)], the_lock, o)
     assert summary(p) == [("Extend", "emotion/b1"), ("Create", "emotion/b2")]
-    extend, create = p.actions
+    extend, create = actions(p)
     assert isinstance(extend, Extend) and extend.new_max_assignments == 9
     assert isinstance(create, Create) and create.hit.max_assignments == 3
 
@@ -192,7 +196,7 @@ def test_batches_fill_up_to_the_per_hit_size_then_new_batches() -> None:
     p = run([replace(s, assignments=30)], the_lock, o)
     assert summary(p) == [("Extend", "emotion/b2"), ("Create", "emotion/b3"),
                           ("Create", "emotion/b4")]
-    sizes = [a.hit.max_assignments for a in p.actions if isinstance(a, Create)]
+    sizes = [a.hit.max_assignments for a in actions(p) if isinstance(a, Create)]
     assert sizes == [9, 3]
     assert not any("one worker" in w.message for w in p.warnings)
 
@@ -203,13 +207,13 @@ def test_new_batches_never_reuse_a_recorded_batch_number() -> None:
     the_lock = lock(record(s, 1), gone)
     o = observed(seen(s, record(s, 1)))
     p = run([replace(s, assignments=27)], the_lock, o)
-    assert [a.hit.address for a in p.actions if isinstance(a, Create)] == ["emotion/b3"]
+    assert [a.hit.address for a in actions(p) if isinstance(a, Create)] == ["emotion/b3"]
 
 
 def test_fewer_assignments_is_an_error_with_a_hint() -> None:
     s = study(assignments=9)
     p = run([replace(s, assignments=5)], *deployed(s))
-    assert not p.actions
+    assert not actions(p)
     assert "asks for 5 assignments, but 9 were already created" in p.errors[0].message
     assert "state: closed" in p.errors[0].hint and "assignments: 9" in p.errors[0].hint
 
@@ -220,7 +224,7 @@ def test_longer_lifetime_extends_the_expiry() -> None:
     extend = only(p, Extend)
     assert isinstance(extend, Extend)
     assert extend.expires_at == NOW - DAY + timedelta(days=10)
-    assert extend.add_assignments == 0 and extend.cost == 0
+    assert extend.add_assignments == 0 and change_of(p, extend).cost == 0
 
 
 def test_more_assignments_and_later_expiry_are_one_extend() -> None:
@@ -229,13 +233,13 @@ def test_more_assignments_and_later_expiry_are_one_extend() -> None:
     extend = only(p, Extend)
     assert isinstance(extend, Extend)
     assert extend.add_assignments == 2 and extend.expires_at is not None
-    assert [c.field for c in extend.changes] == ["max_assignments", "expires_at"]
+    assert [c.field for c in extend.edits] == ["max_assignments", "expires_at"]
 
 
 def test_earlier_expiry_in_the_future_is_an_error() -> None:
     s = study()
     p = run([replace(s, lifetime=3 * 86400)], *deployed(s))
-    assert not p.actions
+    assert not actions(p)
     assert "earlier than its current expiry" in p.errors[0].message
     assert "cannot shorten" in p.errors[0].hint
 
@@ -244,7 +248,7 @@ def test_a_batch_that_ran_its_course_needs_nothing() -> None:
     s = study(lifetime=86400)
     r = record(s, created_at=NOW - 3 * DAY)
     p = run([s], lock(r), observed(seen(s, r)))
-    assert (p.actions, p.drift, p.errors) == ((), (), ())
+    assert (actions(p), p.drift, p.errors) == ((), (), ())
 
 
 @pytest.mark.parametrize("started, kind", [(0, UpdateType), (1, Replace)])
@@ -254,14 +258,14 @@ def test_new_reward_updates_type_until_work_is_accepted(started: int, kind: type
     o = observed(seen(s, r, pending=started))
     p = run([replace(s, reward=Decimal("0.75"))], lock(r), o)
     action = only(p, kind)
-    assert next((c.field, c.old, c.new) for c in action.changes) == ("reward", "0.50", "0.75")
+    assert next((c.field, c.old, c.new) for c in action.edits) == ("reward", "0.50", "0.75")
     if isinstance(action, UpdateType):
         assert action.hit_type.reward == "0.75"
-        assert action.cost == Decimal("2.70")  # 9 x (0.75 + 0.15) - 9 x (0.50 + 0.10)
+        assert change_of(p, action).cost == Decimal("2.70")  # 9 x (0.75 + 0.15) - 9 x (0.50 + 0.10)
     else:
         assert isinstance(action, Replace)
         assert action.hit.generation == 2 and action.hit.max_assignments == 8
-        assert "already accepted" in action.reason
+        assert "already accepted" in change_of(p, action).reason
 
 
 def test_qualification_order_is_not_a_change() -> None:
@@ -270,7 +274,7 @@ def test_qualification_order_is_not_a_change() -> None:
     s = study(qualifications=(a, b))
     r = record(s)
     p = run([s], lock(r), observed(seen(s, r, qualifications=(b, a))))
-    assert not p.actions
+    assert not actions(p)
 
 
 def test_new_question_replaces_with_the_unstarted_remainder() -> None:
@@ -283,11 +287,11 @@ def test_new_question_replaces_with_the_unstarted_remainder() -> None:
     assert isinstance(rep, Replace)
     assert rep.old_hit_id == r.hit_id and rep.hit.generation == 2
     assert rep.hit.max_assignments == 4
-    question = rep.changes[0]
+    question = rep.edits[0]
     assert question.field == "question" and question.forces_replacement
     assert rep.hit.token == request_token(LINEAGE, "local", "emotion/b1", 2, changed.fingerprint)
     # 4 x 0.60 for the new HIT, minus the 4 open assignments the old one releases
-    assert rep.cost == Decimal("0.00")
+    assert change_of(p, rep).cost == Decimal("0.00")
 
 
 def test_after_a_replace_the_study_counts_the_old_generation() -> None:
@@ -296,7 +300,7 @@ def test_after_a_replace_the_study_counts_the_old_generation() -> None:
     new = record(s, generation=2, size=4)
     o = observed(seen(s, old, pending=2, submitted=3), seen(s, new))
     p = run([s], lock(old, new), o)
-    assert not p.actions and not p.errors
+    assert not actions(p) and not p.errors
 
 
 def test_new_question_with_nothing_left_to_carry_is_only_a_note() -> None:
@@ -305,7 +309,7 @@ def test_new_question_with_nothing_left_to_carry_is_only_a_note() -> None:
     o = observed(seen(s, r, submitted=9))
     changed = replace(s, question=s.question.replace("emotion.example", "emotion2.example"))
     p = run([changed], lock(r), o)
-    assert not p.actions
+    assert not actions(p)
     assert "nothing to carry" in p.warnings[0].message
 
 
@@ -315,7 +319,7 @@ def test_closed_or_removed_study_expires_its_live_hits(closed: bool) -> None:
     the_lock, o = deployed(s, 9, 9)
     p = run([replace(s, state="closed")] if closed else [], the_lock, o)
     assert summary(p) == [("Expire", "emotion/b1"), ("Expire", "emotion/b2")]
-    reason = p.actions[0].reason
+    reason = p.changes[0].reason
     assert ("state: closed" in reason) if closed else ("file removed" in reason)
 
 
@@ -323,7 +327,7 @@ def test_closed_study_leaves_expired_hits_alone() -> None:
     s = study(state="closed")
     r = record(s, status="expired")
     p = run([s], lock(r), observed(seen(s, r, expires_at=NOW - DAY)))
-    assert not p.actions
+    assert not actions(p)
 
 
 def test_reopened_study_extends_its_hits_back() -> None:
@@ -404,7 +408,7 @@ def test_gone_hit_is_forgotten_and_recreated_while_the_study_runs() -> None:
     r = record(s)
     p = run([s], lock(r), observed())
     assert summary(p) == [("Forget", "emotion/b1"), ("Create", "emotion/b1")]
-    create = p.actions[1]
+    create = actions(p)[1]
     assert isinstance(create, Create)
     assert create.hit.generation == 2 and create.hit.max_assignments == 9
     assert "has been deleted" in p.drift[0].message
@@ -421,7 +425,7 @@ def test_recorded_gone_hit_is_not_forgotten_twice() -> None:
     s = study(lifetime=86400)
     r = record(s, created_at=NOW - 200 * DAY, status="gone")
     p = run([s], lock(r), observed())
-    assert (p.actions, p.drift) == ((), ())
+    assert (actions(p), p.drift) == ((), ())
 
 
 def test_hit_expired_outside_is_drift_and_extended_back() -> None:
@@ -437,7 +441,7 @@ def test_max_assignments_changed_outside_is_drift() -> None:
     s = study(assignments=5)
     r = record(s)
     p = run([replace(s, assignments=6)], lock(r), observed(seen(s, r, size=6)))
-    assert not p.actions
+    assert not actions(p)
     assert "MaxAssignments 6" in p.drift[0].message
 
 
@@ -445,7 +449,7 @@ def test_assignments_added_outside_are_drift_not_an_error() -> None:
     s = study(assignments=5)
     r = record(s)
     p = run([s], lock(r), observed(seen(s, r, size=7)))
-    assert (p.actions, p.errors) == ((), ())
+    assert (actions(p), p.errors) == ((), ())
     assert "MaxAssignments 7" in p.drift[0].message
     assert p.costs[0].committed == Decimal("4.20")  # 7 x 0.60: what MTurk holds
 
@@ -455,14 +459,17 @@ def test_update_type_comes_before_extend_on_the_same_hit() -> None:
     wanted = replace(s, assignments=7, reward=Decimal("0.60"))
     p = run([wanted], *deployed(s))
     assert summary(p) == [("UpdateType", "emotion/b1"), ("Extend", "emotion/b1")]
-    extend = p.actions[1]
-    assert isinstance(extend, Extend) and extend.cost == Decimal("1.44")  # 2 x (0.60 + 0.12)
+    extend = actions(p)[1]
+    # 2 x (0.60 + 0.12)
+    assert isinstance(extend, Extend) and change_of(p, extend).cost == Decimal("1.44")
 
 
 def test_masters_costs_five_percent_more_on_extension() -> None:
     s = study(assignments=10, qualifications=(Requirement(MASTERS, "Exists"),))
-    extend = only(run([replace(s, assignments=12)], *deployed(s)), Extend)
-    assert isinstance(extend, Extend) and extend.cost == Decimal("1.46")  # 2 x (0.50 + 0.23)
+    p = run([replace(s, assignments=12)], *deployed(s))
+    extend = only(p, Extend)
+    # 2 x (0.50 + 0.23)
+    assert isinstance(extend, Extend) and change_of(p, extend).cost == Decimal("1.46")
 
 
 def test_pending_intent_after_a_question_change_sends_a_new_token() -> None:
@@ -478,7 +485,7 @@ def test_type_change_after_all_work_was_taken_is_only_a_note() -> None:
     s = study()
     r = record(s)
     p = run([replace(s, title="New title")], lock(r), observed(seen(s, r, submitted=9)))
-    assert not p.actions and "nothing to carry" in p.warnings[0].message
+    assert not actions(p) and "nothing to carry" in p.warnings[0].message
 
 
 def test_duplicate_annotated_hit_of_a_recorded_batch_is_left_alone() -> None:
@@ -486,7 +493,7 @@ def test_duplicate_annotated_hit_of_a_recorded_batch_is_left_alone() -> None:
     r = record(s)
     twin = replace(seen(s, r), hit_id="3TWIN".ljust(30, "X"))
     p = run([s], lock(r), observed(seen(s, r), twin))
-    assert not p.actions
+    assert not actions(p)
     assert "another HIT holds that batch" in p.warnings[0].message
 
 
@@ -502,7 +509,7 @@ def test_expiry_extended_outside_is_drift_not_an_error() -> None:
     r = record(s)
     later = (r.expires_at or NOW) + 2 * DAY
     p = run([s], lock(r), observed(seen(s, r, expires_at=later)))
-    assert not p.actions and not p.errors
+    assert not actions(p) and not p.errors
     assert "expires at" in p.drift[0].message
 
 
@@ -512,7 +519,7 @@ def test_expiry_extended_outside_is_drift_not_an_error() -> None:
 def test_production_skips_studies_that_did_not_opt_in() -> None:
     s = study()
     p = run([s], lock(environment="production"), environment="production")
-    assert not p.actions
+    assert not actions(p)
     assert "not enabled for production" in p.warnings[0].message
 
 
@@ -525,7 +532,7 @@ def test_production_refuses_a_configuration_never_applied_in_sandbox() -> None:
 
 def test_production_accepts_a_configuration_applied_in_sandbox() -> None:
     s = study(production=True)
-    sandbox = EnvLock("sandbox", "lineage-s", applied=(("emotion", (s.config_hash,)),))
+    sandbox = EnvLock("mturk", "sandbox", "lineage-s", applied=(("emotion", (s.config_hash,)),))
     p = run([s], lock(environment="production", sandbox=sandbox), environment="production")
     assert summary(p) == [("Create", "emotion/b1")] and not p.errors
 
@@ -587,7 +594,7 @@ def test_over_balance_is_an_error_naming_both_figures() -> None:
 
 def test_batching_saving_is_warned_when_paying_the_large_fee() -> None:
     p = run([study(assignments=20)])
-    assert p.costs[0].batching_saving == Decimal("2.00")
+    assert p.costs[0].saving == Decimal("2.00")
     assert "would save $2.00" in p.warnings[0].message
 
 
@@ -595,7 +602,7 @@ def test_plan_is_deterministic_and_ordered() -> None:
     studies = [study("beta"), study("alpha", assignments=30, max_assignments_per_hit=3)]
     first = run(studies)
     assert first == run(list(reversed(studies)))
-    addresses = [address_of(a) for a in first.actions]
+    addresses = [c.address for c in first.changes]
     assert addresses[:3] == ["alpha/b1", "alpha/b2", "alpha/b3"]
     assert addresses[9:] == ["alpha/b10", "beta/b1"]
 
@@ -634,7 +641,7 @@ def test_another_lockfiles_hits_beside_our_own_are_left_alone_with_a_warning() -
     s = study()
     the_lock, seen_hits = deployed(s)
     p = run([s], the_lock, observed(*seen_hits.hits.values(), foreign(s, generation=1)))
-    assert p.actions == () and not p.errors
+    assert actions(p) == () and not p.errors
     assert any("made with another lockfile" in w.message for w in p.warnings)
 
 
@@ -646,16 +653,16 @@ def test_closes_at_moved_into_the_past_expires_the_open_hit() -> None:
     r = replace(record(s), expires_at=NOW + 2 * DAY)
     p = run([replace(s, closes_at=NOW - DAY / 24)], lock(r), observed(seen(s, r)))
     assert summary(p) == [("Expire", "emotion/b1")]
-    assert p.actions[0].reason == "closes_at in studies/emotion.yaml has passed"
+    assert p.changes[0].reason == "closes_at in studies/emotion.yaml has passed"
 
 
 def test_reopening_an_expired_hit_costs_its_unstarted_assignments() -> None:
     s = study(assignments=9)  # $0.50 reward, 9 assignments: $0.60 each with the fee
     r = replace(record(s, size=9), status="expired", expires_at=NOW - DAY)
     p = run([s], lock(r), observed(seen(s, r, submitted=3, expires_at=NOW - DAY)))
-    (extend,) = p.actions
+    (extend,) = actions(p)
     assert isinstance(extend, Extend) and extend.expires_at is not None
-    assert extend.cost == Decimal("3.60")  # 6 unstarted x $0.60
+    assert change_of(p, extend).cost == Decimal("3.60")  # 6 unstarted x $0.60
     assert p.costs[0].added == Decimal("3.60")
 
 
@@ -663,7 +670,7 @@ def test_an_unfinished_extension_is_retried_with_the_same_token_and_no_drift_not
     s = study(assignments=8)
     r = record(s, size=8)  # recorded before the call; MTurk still has 5
     p = run([s], lock(r), observed(seen(s, r, size=5)))
-    (extend,) = p.actions
+    (extend,) = actions(p)
     assert isinstance(extend, Extend)
     assert (extend.add_assignments, extend.new_max_assignments) == (3, 8)
     assert extend.assignments_token == assignments_token(LINEAGE, "local", "emotion/b1", 1, 8)
@@ -676,7 +683,7 @@ def test_replacement_counts_an_old_generation_by_what_mturk_reports() -> None:
     new = record(s, generation=2, size=3)
     p = run([s], lock(old, new),
             observed(seen(s, old, size=5, submitted=2, expires_at=NOW - DAY), seen(s, new)))
-    assert p.actions == () and not p.errors
+    assert actions(p) == () and not p.errors
 
 
 def test_closes_at_more_than_365_days_away_is_an_error_not_a_failed_create() -> None:
@@ -713,6 +720,6 @@ def test_work_returned_on_a_replaced_hit_goes_back_to_the_study() -> None:
     new = record(s, generation=2, size=8)  # carried 8; the 1 accepted was then returned
     p = run([s], lock(old, new),
             observed(seen(s, old, expires_at=NOW - DAY), seen(s, new)))
-    (extend,) = p.actions
+    (extend,) = actions(p)
     assert isinstance(extend, Extend) and (extend.add_assignments, extend.new_max_assignments) == (
         1, 9)

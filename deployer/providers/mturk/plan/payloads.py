@@ -1,18 +1,14 @@
-"""The plan as a value: a closed set of actions, each with its reason and cost.
-
-plan.py builds a Plan; render.py displays it; apply.py executes it; planfile.py saves it.
-"""
+"""MTurk's change payloads: what apply needs to carry out each kind of change, decided at plan
+time. The generic Change (core.plan) carries one of these; only providers/mturk reads them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
+from deployer.core.plan import Change
 from deployer.providers.mturk.observed import ObservedHit
-from deployer.providers.mturk.study import Requirement, study_of
-
-__all__ = ["study_of"]  # re-exported: addresses come with actions
+from deployer.providers.mturk.study import Requirement
 
 
 @dataclass(frozen=True)
@@ -46,7 +42,7 @@ class NewHit:
 
 
 @dataclass(frozen=True)
-class Change:
+class Edit:
     """One attribute shown as `field: old -> new` in the plan."""
 
     field: str
@@ -58,8 +54,6 @@ class Change:
 @dataclass(frozen=True)
 class Create:
     hit: NewHit
-    reason: str
-    cost: Decimal  # rewards + fees this HIT commits
 
 
 @dataclass(frozen=True)
@@ -74,9 +68,7 @@ class Extend:
     new_max_assignments: int
     expires_at: datetime | None  # None = expiry unchanged
     config_hash: str
-    changes: tuple[Change, ...]
-    reason: str
-    cost: Decimal
+    edits: tuple[Edit, ...]
 
 
 @dataclass(frozen=True)
@@ -88,9 +80,7 @@ class UpdateType:
     generation: int
     hit_type: HitType
     config_hash: str
-    changes: tuple[Change, ...]
-    reason: str
-    cost: Decimal  # difference in committed spend (reward change x open assignments)
+    edits: tuple[Edit, ...]
 
 
 @dataclass(frozen=True)
@@ -99,9 +89,7 @@ class Replace:
 
     old_hit_id: str
     hit: NewHit
-    changes: tuple[Change, ...]
-    reason: str
-    cost: Decimal
+    edits: tuple[Edit, ...]
 
 
 @dataclass(frozen=True)
@@ -111,7 +99,6 @@ class Expire:
     address: str
     hit_id: str
     generation: int
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -124,7 +111,6 @@ class Adopt:
     fingerprint: str
     config_hash: str
     observed: ObservedHit
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -134,53 +120,14 @@ class Forget:
     address: str
     hit_id: str
     generation: int
-    reason: str
 
 
-Action = Create | Extend | UpdateType | Replace | Expire | Adopt | Forget
+Payload = Create | Extend | UpdateType | Replace | Expire | Adopt | Forget
+PAYLOADS = (Create, Extend, UpdateType, Replace, Expire, Adopt, Forget)
 
 
-def address_of(action: Action) -> str:
-    match action:
-        case Create(hit=hit) | Replace(hit=hit):
-            return hit.address
-        case Extend() | UpdateType() | Expire() | Adopt() | Forget():
-            return action.address
-
-
-@dataclass(frozen=True)
-class Note:
-    """A drift report, warning or error tied to an address (or a study name)."""
-
-    address: str
-    message: str
-    hint: str = ""
-
-
-@dataclass(frozen=True)
-class StudyCost:
-    study: str
-    added: Decimal  # what this plan adds (rewards + fees)
-    committed: Decimal  # what the study commits in total once the plan is applied
-    budget: Decimal | None
-    batching_saving: Decimal  # what max_assignments_per_hit <= 9 would save; 0 if none
-
-
-@dataclass(frozen=True)
-class Plan:
-    environment: str
-    created_at: datetime
-    actions: tuple[Action, ...]
-    drift: tuple[Note, ...]
-    warnings: tuple[Note, ...]
-    errors: tuple[Note, ...]
-    costs: tuple[StudyCost, ...]
-    balance: Decimal | None
-
-    @property
-    def has_changes(self) -> bool:
-        return bool(self.actions)
-
-    @property
-    def added_cost(self) -> Decimal:
-        return sum((c.added for c in self.costs), Decimal("0.00"))
+def payload_of(change: Change) -> Payload:
+    """The MTurk payload a change carries (a change of another platform is a bug here)."""
+    if not isinstance(change.payload, PAYLOADS):
+        raise TypeError(f"{change.address}: {change.payload!r} is not an MTurk change")
+    return change.payload

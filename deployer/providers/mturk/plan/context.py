@@ -1,4 +1,4 @@
-"""Small values the planner modules pass around while building a Plan."""
+"""What the MTurk planner modules share while building a plan: the Context and orphans."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 
+from deployer.core.address import study_of
+from deployer.core.records import EnvLock
 from deployer.providers.mturk.observed import Observed, ObservedHit
-from deployer.providers.mturk.plan.actions import Action, Note
-from deployer.providers.mturk.records import EnvLock, RecordedHit
-from deployer.providers.mturk.study import MAX_LIFETIME_DAYS, study_of
+from deployer.providers.mturk.records import RecordedHit, newest
+from deployer.providers.mturk.study import MAX_LIFETIME_DAYS
 
 # MTurk stores whole seconds and apply sends a lifetime rounded to seconds: expiries closer than
 # this are the same expiry, so a plan never proposes a pointless one-second extension.
@@ -24,6 +25,19 @@ class Context:
     observed: Observed
     now: datetime
 
+    @property
+    def lineage(self) -> str:
+        return self.env_lock.lineage
+
+    @cached_property
+    def hits(self) -> tuple[RecordedHit, ...]:
+        return self.env_lock.of(RecordedHit)
+
+    @cached_property
+    def current(self) -> dict[str, RecordedHit]:
+        """The newest generation of every recorded address."""
+        return newest(self.hits)
+
     def observe(self, record: RecordedHit) -> ObservedHit | None:
         if record.hit_id is None:
             return None
@@ -36,7 +50,7 @@ class Context:
     def _histories(self) -> dict[str, tuple[RecordedHit, ...]]:
         # One pass over the lock, not one per batch: planning stays linear in recorded HITs.
         by_address: dict[str, list[RecordedHit]] = {}
-        for hit in self.env_lock.hits:
+        for hit in self.hits:
             by_address.setdefault(hit.address, []).append(hit)
         return {a: tuple(sorted(hs, key=lambda h: h.generation)) for a, hs in by_address.items()}
 
@@ -53,45 +67,3 @@ class Orphan:
     @property
     def study(self) -> str:
         return study_of(self.address)
-
-
-@dataclass(frozen=True)
-class Findings:
-    """What one step of planning found: actions and notes, in the order they were found."""
-
-    actions: tuple[Action, ...] = ()
-    drift: tuple[Note, ...] = ()
-    warnings: tuple[Note, ...] = ()
-    errors: tuple[Note, ...] = ()
-
-    def __add__(self, other: Findings) -> Findings:
-        return Findings(
-            self.actions + other.actions,
-            self.drift + other.drift,
-            self.warnings + other.warnings,
-            self.errors + other.errors,
-        )
-
-
-def act(*actions: Action) -> Findings:
-    return Findings(actions=actions)
-
-
-def drift(address: str, message: str) -> Findings:
-    return Findings(drift=(Note(address, message),))
-
-
-def warn(address: str, message: str, hint: str = "") -> Findings:
-    return Findings(warnings=(Note(address, message, hint),))
-
-
-def fail(address: str, message: str, hint: str = "") -> Findings:
-    return Findings(errors=(Note(address, message, hint),))
-
-
-def total(parts: list[Findings]) -> Findings:
-    result = Findings()
-    for part in parts:
-        result = result + part
-    return result
-

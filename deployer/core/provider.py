@@ -1,0 +1,95 @@
+"""The Provider protocol: what a platform package offers the provider-neutral code.
+
+A provider plans purely (studies + its environment's record + what it observed -> Plan), and
+through a Connection observes its platform and carries out the changes of a plan, one at a time,
+recording each through the Recorder it is handed. The registry in providers/ maps names to
+providers; the engine and the cli reach them only through these protocols.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from deployer.core.plan import Change, Plan, Platform
+from deployer.core.records import EnvLock, Record
+from deployer.core.study import Study
+
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+Report = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    only: frozenset[str] | None = None  # --study: the studies in scope (None: all)
+    skip_sandbox_check: bool = False  # allow production configs never tried in the rehearsal
+    adopt: str | None = None  # --adopt: another lockfile's lineage mark whose objects to adopt
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a command talks to a platform."""
+
+    environment: str
+    workdir: Path  # the project's .deploy/ folder: local state lives there
+    endpoint_url: str | None = None
+    profile: str | None = None
+
+
+class Recorder(Protocol):
+    """The environment's record during an apply: each change is saved before it returns."""
+
+    def put(self, record: Any) -> None:
+        """Insert a record, or replace the one with its table and key."""
+
+    def update(self, kind: type[T], match: Callable[[T], bool], **changes: Any) -> T:
+        """Change fields of the one record of `kind` that `match` picks; return it changed."""
+
+
+class Connection(Protocol):
+    """One environment of a platform, open for one command."""
+
+    @property
+    def preview_note(self) -> str:
+        """How to open links the platform prints, when that needs something running."""
+
+    def observe(self, env: EnvLock) -> object:
+        """What the platform reports now about everything `env` records (and finds as ours)."""
+
+    def execute(self, change: Change, recorder: Recorder, clock: Clock, report: Report) -> None:
+        """Carry out one change of a plan; raise DeployError when the platform refuses."""
+
+    def status(self, env: EnvLock, now: datetime) -> list[str]:
+        """One line per recorded object, as the platform reports it now."""
+
+
+class Provider(Protocol):
+    @property
+    def platform(self) -> Platform: ...
+
+    @property
+    def environments(self) -> tuple[str, ...]: ...
+
+    @property
+    def rehearsal(self) -> str | None:
+        """The environment a production configuration must have been applied in first."""
+
+    @property
+    def record_types(self) -> tuple[type[Record], ...]:
+        """The lockfile records this provider writes."""
+
+    @property
+    def payload_types(self) -> tuple[type, ...]:
+        """The payloads of its changes, so that saved plans can be read back."""
+
+    def plan(self, studies: Sequence[Study], env: EnvLock, observed: object, now: datetime,
+             options: PlanOptions) -> Plan:
+        """Pure: the changes that turn what was observed into what the studies ask for."""
+
+    def connect(self, target: Target) -> AbstractContextManager[Connection]:
+        """Open the environment (for `local`, start the bundled emulator)."""

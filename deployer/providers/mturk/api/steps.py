@@ -1,0 +1,120 @@
+"""Carrying out MTurk changes: intent before each call, outcome after, each safe to repeat.
+
+Apply never looks at live state to change its mind: it executes what the plan says. Every
+create writes its intent (address + token) before the call and the HIT ID right after it, so a
+killed apply can be rerun and converges without a duplicate HIT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from deployer.core.provider import Clock, Recorder, Report
+from deployer.providers.mturk.api.client import MTurk
+from deployer.providers.mturk.observed import ObservedHit
+from deployer.providers.mturk.plan.payloads import (
+    Adopt,
+    Create,
+    Expire,
+    Extend,
+    Forget,
+    NewHit,
+    Payload,
+    Replace,
+    UpdateType,
+)
+from deployer.providers.mturk.records import RecordedHit, adopted_record, live
+
+
+class Steps:
+    def __init__(self, mturk: MTurk, recorder: Recorder, clock: Clock, report: Report) -> None:
+        self.mturk = mturk
+        self.recorder = recorder
+        self.clock = clock
+        self.report = report
+
+    def run(self, payload: Payload) -> None:
+        match payload:
+            case Create(hit=hit):
+                self.create(hit)
+            case Replace(old_hit_id=old, hit=hit):
+                self.replace(old, hit)
+            case Extend():
+                self.extend(payload)
+            case UpdateType(hit_id=hit_id, hit_type=hit_type, config_hash=config_hash):
+                seen = self.mturk.update_type(hit_id, hit_type)
+                self.mark(hit_id, hit_type_id=seen.hit_type_id, hit_group_id=seen.hit_group_id,
+                          config_hash=config_hash)
+                self.report(f"{payload.address}: HIT type of {hit_id} updated")
+            case Expire(address=address, hit_id=hit_id):
+                self.expire(address, hit_id)
+            case Adopt(address=address, observed=seen):
+                self.recorder.put(adopted_record(
+                    address, payload.generation, payload.token, payload.fingerprint,
+                    payload.config_hash, seen))
+                self.report(f"{address}: adopted {seen.hit_id} into the lockfile")
+            case Forget(address=address, hit_id=hit_id):
+                self.mark(hit_id, status="gone")
+                self.report(f"{address}: {hit_id} no longer exists on MTurk; recorded as gone")
+
+    def mark(self, hit_id: str, **changes: object) -> None:
+        self.recorder.update(RecordedHit, lambda h: h.hit_id == hit_id, **changes)
+
+    def create(self, hit: NewHit) -> None:
+        planned = intent(hit)
+        self.recorder.put(planned)
+        seen = self.mturk.create_hit(hit, self.clock())
+        self.recorder.put(live(planned, seen))
+        url = self.mturk.endpoint.preview_url(seen.hit_group_id)
+        size = hit.max_assignments
+        noun = "assignment" if size == 1 else "assignments"
+        self.report(f"{hit.address}: created {seen.hit_id} ({size} {noun}) {url}")
+
+    def extend(self, action: Extend) -> None:
+        if action.add_assignments:
+            # Recorded first, like a create's intent: a kill right after MTurk added them must
+            # not leave the lockfile behind (the token makes the retry safe).
+            self.mark(action.hit_id, max_assignments=action.new_max_assignments)
+            self.mturk.add_assignments(
+                action.hit_id, action.add_assignments, action.assignments_token
+            )
+            self.report(f"{action.address}: +{action.add_assignments} assignments")
+        if action.expires_at is None:
+            self.mark(action.hit_id, config_hash=action.config_hash)
+            return
+        self.mturk.set_expiry(action.hit_id, action.expires_at)
+        self.mark(action.hit_id, expires_at=action.expires_at, status="live",
+                  config_hash=action.config_hash)
+        self.report(f"{action.address}: expiry moved to {action.expires_at:%Y-%m-%d %H:%M} UTC")
+
+    def expire(self, address: str, hit_id: str) -> ObservedHit | None:
+        now = self.clock()
+        seen = self.mturk.expire(hit_id, now)
+        self.mark(hit_id, status="expired", expires_at=now)
+        self.report(f"{address}: expired {hit_id}")
+        return seen
+
+    def replace(self, old: str, hit: NewHit) -> None:
+        """Expire, then carry what is still unstarted now: workers may have accepted more of
+        the old HIT since the plan was made, and that work must not be paid twice."""
+        seen = self.expire(hit.address, old)
+        left = hit.max_assignments if seen is None else min(hit.max_assignments, seen.available)
+        if left == 0:
+            self.report(f"{hit.address}: nothing left to carry to a new HIT; all of {old} "
+                        "was taken meanwhile")
+            return
+        self.create(replace(hit, max_assignments=left))
+
+
+def intent(hit: NewHit) -> RecordedHit:
+    """The record written before CreateHIT: address and token, outcome unknown."""
+    return RecordedHit(
+        address=hit.address,
+        generation=hit.generation,
+        token=hit.token,
+        fingerprint=hit.fingerprint,
+        config_hash=hit.config_hash,
+        created_with=hit.max_assignments,
+        max_assignments=hit.max_assignments,
+        status="pending",
+    )

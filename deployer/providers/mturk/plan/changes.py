@@ -1,0 +1,111 @@
+"""MTurk payloads as generic changes: the verb, the lines a reviewer reads and the data machines
+read. The one place that says how each kind of MTurk change is shown."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from deployer.core.plan import ZERO, Attribute, Change
+from deployer.core.text import stamp
+from deployer.providers.mturk.plan.payloads import (
+    Adopt,
+    Create,
+    Edit,
+    Expire,
+    Extend,
+    Forget,
+    NewHit,
+    Payload,
+    Replace,
+    UpdateType,
+)
+from deployer.providers.mturk.plan.typediff import describe, describe_all
+
+QUOTED = frozenset({"title", "description", "keywords", "reward"})
+NUMBERS = frozenset({"max_assignments", "assignment_duration", "auto_approval_delay"})
+Json = dict[str, Any]
+
+
+def change(payload: Payload, reason: str, cost: Decimal = ZERO) -> Change:
+    match payload:
+        case Create(hit=hit):
+            return Change(hit.address, "create", "create", reason, cost, _new_hit(hit),
+                          None, _new_hit_data(hit), hit.config_hash, payload)
+        case Replace(old_hit_id=old, hit=hit, edits=edits):
+            rows = (Attribute("hit_id", f"{old} -> (known after apply)"), *_edits(edits),
+                    Attribute("expires_at", stamp(hit.expires_at)))
+            before, _ = _sides(old, edits)
+            return Change(hit.address, "replace", "replace", reason, cost, rows, before,
+                          _new_hit_data(hit), hit.config_hash, payload)
+        case Extend(address=address, hit_id=hit_id, edits=edits, config_hash=config):
+            return Change(address, "update", "extend", reason, cost,
+                          (Attribute("hit_id", hit_id), *_edits(edits)),
+                          *_sides(hit_id, edits), config, payload)
+        case UpdateType(address=address, hit_id=hit_id, edits=edits, config_hash=config):
+            return Change(address, "update", "update_type", reason, cost,
+                          (Attribute("hit_id", hit_id), *_edits(edits)),
+                          *_sides(hit_id, edits), config, payload)
+        case Expire(address=address, hit_id=hit_id, generation=generation):
+            return Change(address, "expire", "expire", reason, ZERO,
+                          (Attribute("hit_id", hit_id),),
+                          {"hit_id": hit_id, "generation": generation}, None, None, payload)
+        case Adopt(address=address, observed=hit, generation=generation):
+            rows = (Attribute("hit_id", hit.hit_id), Attribute("generation", str(generation)),
+                    Attribute("max_assignments", str(hit.max_assignments)),
+                    Attribute("expires_at", stamp(hit.expires_at)))
+            after = {"hit_id": hit.hit_id, "generation": generation,
+                     "max_assignments": hit.max_assignments, "expires_at": stamp(hit.expires_at)}
+            return Change(address, "adopt", "adopt", reason, ZERO, rows, None, after, None,
+                          payload)
+        case Forget(address=address, hit_id=hit_id, generation=generation):
+            return Change(address, "forget", "forget", reason, ZERO,
+                          (Attribute("hit_id", hit_id),),
+                          {"hit_id": hit_id, "generation": generation}, None, None, payload)
+
+
+def _new_hit(hit: NewHit) -> tuple[Attribute, ...]:
+    rows = [
+        Attribute("max_assignments", str(hit.max_assignments)),
+        Attribute("reward", hit.hit_type.reward, quoted=True),
+        Attribute("expires_at", stamp(hit.expires_at)),
+        Attribute("generation", str(hit.generation)),
+    ]
+    if hit.hit_type.qualifications:
+        rows.append(Attribute("qualifications", describe_all(hit.hit_type.qualifications)))
+    return tuple(rows)
+
+
+def _edits(edits: tuple[Edit, ...]) -> tuple[Attribute, ...]:
+    return tuple(Attribute(e.field, e.new, e.old, e.forces_replacement, e.field in QUOTED)
+                 for e in edits)
+
+
+def _new_hit_data(hit: NewHit) -> Json:
+    t = hit.hit_type
+    return {
+        "generation": hit.generation,
+        "max_assignments": hit.max_assignments,
+        "expires_at": stamp(hit.expires_at),
+        "title": t.title,
+        "description": t.description,
+        "keywords": t.keywords,
+        "reward": t.reward,
+        "assignment_duration": t.assignment_duration,
+        "auto_approval_delay": t.auto_approval_delay,
+        "qualifications": sorted(describe(q) for q in t.qualifications),
+        "fingerprint": hit.fingerprint,
+        "config_hash": hit.config_hash,
+        "token": hit.token,
+        "annotation": hit.annotation,
+    }
+
+
+def _sides(hit_id: str, edits: tuple[Edit, ...]) -> tuple[Json, Json]:
+    before: Json = {"hit_id": hit_id}
+    after: Json = {"hit_id": hit_id}
+    for edit in edits:
+        number = edit.field in NUMBERS
+        before[edit.field] = int(edit.old) if number else edit.old
+        after[edit.field] = int(edit.new) if number else edit.new
+    return before, after

@@ -1,0 +1,47 @@
+"""The MTurk provider: MTurk's answers to core's Provider protocol.
+
+Importing it is cheap (no boto3): `deploy validate` reaches the registry without paying for
+the AWS SDK; connect() imports the api package only when a command talks to MTurk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+
+from deployer.core.plan import Plan, Platform
+from deployer.core.provider import Connection, PlanOptions, Target
+from deployer.core.records import EnvLock, Record
+from deployer.core.study import Study
+from deployer.providers.mturk.observed import Observed
+from deployer.providers.mturk.plan import planner
+from deployer.providers.mturk.plan.payloads import PAYLOADS
+from deployer.providers.mturk.platform import ENVIRONMENTS, PLATFORM, REHEARSAL
+from deployer.providers.mturk.records import RecordedHit
+from deployer.providers.mturk.study import Study as MTurkStudy
+
+
+class MTurkProvider:
+    platform: Platform = PLATFORM
+    environments = ENVIRONMENTS
+    rehearsal: str | None = REHEARSAL
+    record_types: tuple[type[Record], ...] = (RecordedHit,)
+    payload_types: tuple[type, ...] = PAYLOADS
+
+    def plan(self, studies: Sequence[Study], env: EnvLock, observed: object, now: datetime,
+             options: PlanOptions) -> Plan:
+        mine = [s for s in studies if isinstance(s, MTurkStudy)]
+        if len(mine) != len(studies) or not isinstance(observed, Observed):
+            raise TypeError("the MTurk planner was handed another platform's values")
+        return planner.plan(mine, env, observed, now, options)
+
+    @contextmanager
+    def connect(self, target: Target) -> Iterator[Connection]:
+        from deployer.providers.mturk.api.connection import open_connection
+
+        with open_connection(target) as connection:
+            yield connection
+
+
+MTURK = MTurkProvider()

@@ -1,0 +1,21 @@
+"""The providers by platform name, with their study-file rules and templates: the only place
+that lists them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from deployer.core.provider import Provider
+from deployer.providers.mturk.provider import MTURK
+from deployer.providers.mturk.spec.rules import build_study
+from deployer.providers.mturk.spec.template import write_template
+from deployer.spec.loader import Builder
+
+# (studies folder, study name) -> (the study file written, the schema file written or None)
+Template = Callable[[Path, str], tuple[Path, Path | None]]
+
+PROVIDERS: dict[str, Provider] = {"mturk": MTURK}
+BUILDERS: dict[str, Builder] = {"mturk": build_study}
+TEMPLATES: dict[str, Template] = {"mturk": write_template}
+DEFAULT = "mturk"  # the platform of a study file that names none
