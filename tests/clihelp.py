@@ -49,6 +49,18 @@ def all_hits(url: str) -> list[dict[str, Any]]:
             for hit in page["HITs"]]
 
 
+def submit(emulator: Any, url: str, answers: list[dict[str, str]]) -> list[str]:
+    """One new worker per answer, spread over the HITs in order; their worker IDs."""
+    hits = sorted(all_hits(url), key=lambda h: h["RequesterAnnotation"])
+    workers = []
+    for n, fields in enumerate(answers):
+        worker = emulator.workers.register(country="US")
+        assignment = emulator.workers.accept(worker, hits[n % len(hits)]["HITId"])
+        emulator.workers.submit(assignment, fields)
+        workers.append(worker)
+    return workers
+
+
 def lock_hits(root: Path, environment: str = "local") -> list[dict[str, Any]]:
     path = root / (".deploy/local.lock" if environment == "local" else "deploy.lock")
     data = json.loads(path.read_text())

@@ -11,6 +11,7 @@ from deployer.core.plan import Change, Plan
 from deployer.core.planning import plan_environment
 from deployer.core.provider import PlanOptions
 from deployer.core.records import EnvLock, Lock, env_key, sort_records
+from deployer.core.review import Desired, Review
 from deployer.providers.mturk.observed import Observed, ObservedHit
 from deployer.providers.mturk.plan.identity import annotation, hit_type, request_token
 from deployer.providers.mturk.plan.payloads import Payload, payload_of
@@ -155,10 +156,12 @@ def run(
     environment: str = "local",
     now: datetime = NOW,
     options: PlanOptions | None = None,
+    reviews: dict[str, Review] | None = None,
+    saved: dict[str, int] | None = None,
 ) -> Plan:
     return plan_environment(
         MTURK,
-        studies,
+        Desired(tuple(studies), reviews or {}, saved or {}),
         the_lock or lock(environment=environment),
         environment,
         the_observed or observed(),

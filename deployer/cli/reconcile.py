@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 import typer
 
 from deployer.cli.app import app
-from deployer.core.errors import DeployError, RefusedError
+from deployer.core.errors import DeployError, RefusedError, ValidationError
 from deployer.core.text import money, plural, signed
 
 if TYPE_CHECKING:
     from deployer.core.plan import Plan
     from deployer.core.provider import PlanOptions, Provider
-    from deployer.core.study import Study
+    from deployer.core.review import Desired
     from deployer.engine.apply import Outcome
     from deployer.engine.workspace import Workspace
 
@@ -49,11 +49,23 @@ def _workspace() -> tuple[Workspace, Provider]:
     return workspace, workspace.provider(DEFAULT)
 
 
-def _studies() -> tuple[Study, ...]:
-    from deployer.providers.registry import BUILDERS, DEFAULT
+def _desired(environment: str) -> Desired:
+    """The study files, and the review files of this environment; any error stops here."""
+    from deployer.core.review import Desired
+    from deployer.engine.results import RESULTS, saved_counts
+    from deployer.providers.registry import BUILDERS, DEFAULT, PROVIDERS, REVIEW_RULES
     from deployer.spec.loader import DEFAULT_DIR, load_studies, require_valid
+    from deployer.spec.reviews import REVIEWS, load_reviews, review_files
 
-    return require_valid(load_studies([DEFAULT_DIR], BUILDERS[DEFAULT]))
+    studies = require_valid(load_studies([DEFAULT_DIR], BUILDERS[DEFAULT]))
+    reviews, problems = load_reviews(review_files(REVIEWS, environment), REVIEW_RULES[DEFAULT])
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        lines = "\n".join(f"  {p}" for p in errors)
+        raise ValidationError(f"the review files have {plural(len(errors), 'error')}; fix "
+                              f"them (see `deploy validate`):\n{lines}")
+    saved = saved_counts(RESULTS / environment, PROVIDERS[DEFAULT].platform)
+    return Desired(studies, reviews, saved)
 
 
 def _options(only: list[str] | None, skip_sandbox_check: bool, adopt: str | None) -> PlanOptions:
@@ -105,16 +117,16 @@ def plan_command(
     check_environment(provider, env)
     if fmt not in FORMATS:
         raise DeployError(f"unknown --format {fmt!r}: use text, markdown or json")
-    studies = _studies()
+    desired = _desired(env)
     options = _options(study, skip_sandbox_check, adopt)
     with open_environment(workspace, provider, env, endpoint_url, profile) as connection:
-        planned = make_plan(workspace, provider, env, connection, studies, options)
+        planned = make_plan(workspace, provider, env, connection, desired, options)
     typer.echo(_render(planned.plan, fmt), nl=False)
     if planned.plan.errors:
         raise typer.Exit(1)
     if out is not None:
-        configs = applied_configs(studies, study)
-        planfile.save(out, planfile.bind(planned.plan, planned.env, studies, configs, options))
+        configs = applied_configs(desired.studies, study)
+        planfile.save(out, planfile.bind(planned.plan, planned.env, desired, configs, options))
         if fmt == "text":
             typer.echo(f"\nSaved the plan to {out}. Apply exactly it with: deploy apply {out}")
     if detailed_exitcode and planned.plan.has_changes:
@@ -159,19 +171,19 @@ def apply_command(
                           "--skip-sandbox-check and --adopt belong to `deploy plan --out`")
     environment = env or (saved.binding.environment if saved else "local")
     check_environment(provider, environment)
-    studies = _studies()
+    desired = _desired(environment)
     with lockfile.apply_lock(workspace.root, environment, "deploy apply"), \
             open_environment(workspace, provider, environment, endpoint_url,
                              profile) as connection:
         if saved is None:
-            planned = make_plan(workspace, provider, environment, connection, studies,
+            planned = make_plan(workspace, provider, environment, connection, desired,
                                 _options(study, skip_sandbox_check, adopt))
             plan, env_lock, path = planned.plan, planned.env, planned.lock_path
-            configs = applied_configs(studies, study)
+            configs = applied_configs(desired.studies, study)
         else:
             path, _lock, env_lock = current_env(workspace, provider, environment)
-            env_lock = planfile.check_fresh(saved, env_lock, studies)
-            again = make_plan(workspace, provider, environment, connection, studies,
+            env_lock = planfile.check_fresh(saved, env_lock, desired)
+            again = make_plan(workspace, provider, environment, connection, desired,
                               saved.binding.options())
             planfile.check_unchanged(saved, again.plan)
             plan, configs = saved.plan, dict(saved.binding.configs)

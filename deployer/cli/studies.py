@@ -21,15 +21,16 @@ if TYPE_CHECKING:
 def validate_command(
     paths: list[Path] | None = typer.Argument(
         None, metavar="PATH", show_default=False,
-        help="Study files or directories of them (default: studies/).",
+        help="Study or review files, or folders of them (default: studies/ and reviews/).",
     ),
     strict: bool = typer.Option(False, "--strict", help="Count warnings as errors (for CI)."),
 ) -> None:
-    """Check study files offline: schema, referenced files, fees and budget."""
-    from deployer.providers.registry import BUILDERS, DEFAULT
-    from deployer.spec.loader import DEFAULT_DIR, load_studies
+    """Check study and review files offline: schema, referenced files, fees, budget, and
+    every decision and bonus."""
+    from deployer.providers.registry import BUILDERS, DEFAULT, REVIEW_RULES
+    from deployer.spec.reviews import load_all
 
-    loaded = load_studies(paths or [DEFAULT_DIR], BUILDERS[DEFAULT], strict=strict)
+    loaded = load_all(paths or [], BUILDERS[DEFAULT], REVIEW_RULES[DEFAULT], strict=strict)
     for problem in loaded.problems:
         typer.echo(str(problem))
     typer.echo(_validate_summary(loaded))
@@ -45,7 +46,10 @@ def _validate_summary(loaded: Loaded) -> str:
     noted = f" ({plural(warnings, 'warning')})" if warnings else ""
     if not loaded.files:
         return f"no study files found{noted}"
-    return f"{plural(len(loaded.studies), 'study', 'studies')} valid{noted}"
+    valid = plural(len(loaded.studies), 'study', 'studies')
+    if loaded.reviews:
+        valid += f" and {plural(len(loaded.reviews), 'review file')}"
+    return f"{valid} valid{noted}"
 
 
 def _where(loaded: Loaded) -> str:

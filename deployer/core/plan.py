@@ -17,7 +17,8 @@ from deployer.core.address import study_of
 
 ZERO = Decimal("0.00")
 
-Verb = Literal["create", "update", "replace", "expire", "adopt", "forget"]
+Verb = Literal["create", "update", "replace", "expire", "adopt", "forget", "approve", "reject",
+               "pay"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class Platform:
     title: str  # "MTurk"
     unit: str  # what a study asks the platform for, in advice: "assignments"
     thing: str  # what the lockfile records one of: "HIT"
+    object_column: str = "hit_id"  # results' column for what `thing` is
+    submission_column: str = "assignment_id"  # results' and reviews' column for a submission
     saving: str = ""  # the cost table's heading for StudyCost.saving ("" when never offered)
 
 

@@ -3,7 +3,6 @@ every platform shares. Pure; the engine calls it with what it read and observed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -11,7 +10,7 @@ from deployer.core.guardrails import PRODUCTION, balance_errors, budget_errors, 
 from deployer.core.plan import Plan
 from deployer.core.provider import PlanOptions, Provider
 from deployer.core.records import EnvLock, Lock
-from deployer.core.study import Study
+from deployer.core.review import Desired
 
 
 def blank_env(provider: Provider, environment: str) -> EnvLock:
@@ -19,12 +18,12 @@ def blank_env(provider: Provider, environment: str) -> EnvLock:
     return EnvLock(provider.platform.name, environment, lineage="")
 
 
-def plan_environment(provider: Provider, studies: Sequence[Study], lock: Lock, environment: str,
+def plan_environment(provider: Provider, desired: Desired, lock: Lock, environment: str,
                      observed: object, now: datetime, options: PlanOptions) -> Plan:
     platform = provider.platform
     env = lock.env(platform.name, environment) or blank_env(provider, environment)
-    draft = provider.plan(studies, env, observed, now, options)
-    paths = {s.name: s.path for s in studies}
+    draft = provider.plan(desired, env, observed, now, options)
+    paths = {s.name: s.path for s in desired.studies}
     errors = draft.errors
     rehearsal = provider.rehearsal
     if environment == PRODUCTION and rehearsal and not options.skip_sandbox_check:

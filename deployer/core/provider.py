@@ -8,7 +8,7 @@ providers; the engine and the cli reach them only through these protocols.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +17,8 @@ from typing import Any, Protocol, TypeVar
 
 from deployer.core.plan import Change, Plan, Platform
 from deployer.core.records import EnvLock, Record
-from deployer.core.study import Study
+from deployer.core.results import Submission
+from deployer.core.review import Desired
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
@@ -51,6 +52,17 @@ class Recorder(Protocol):
         """Change fields of the one record of `kind` that `match` picks; return it changed."""
 
 
+class Cache(Protocol):
+    """What a command kept from an earlier run, by key (JSON-ready values)."""
+
+    def get(self, key: str) -> Any: ...
+
+    def put(self, key: str, value: Any) -> None: ...
+
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
 class Connection(Protocol):
     """One environment of a platform, open for one command."""
 
@@ -58,14 +70,20 @@ class Connection(Protocol):
     def preview_note(self) -> str:
         """How to open links the platform prints, when that needs something running."""
 
-    def observe(self, env: EnvLock) -> object:
-        """What the platform reports now about everything `env` records (and finds as ours)."""
+    def observe(self, env: EnvLock, desired: Desired) -> object:
+        """What the platform reports now about everything `env` records (and finds as ours),
+        in the detail `desired` needs (submissions only for studies under review, say)."""
 
     def execute(self, change: Change, recorder: Recorder, clock: Clock, report: Report) -> None:
         """Carry out one change of a plan; raise DeployError when the platform refuses."""
 
     def status(self, env: EnvLock, now: datetime) -> list[str]:
         """One line per recorded object, as the platform reports it now."""
+
+    def submissions(self, env: EnvLock, studies: Collection[str], cache: Cache,
+                    progress: Progress) -> list[Submission]:
+        """Every submission to what `env` records for `studies`, in every status; what the
+        cache holds is fetched again only where the platform reports a change."""
 
 
 class Provider(Protocol):
@@ -87,7 +105,7 @@ class Provider(Protocol):
     def payload_types(self) -> tuple[type, ...]:
         """The payloads of its changes, so that saved plans can be read back."""
 
-    def plan(self, studies: Sequence[Study], env: EnvLock, observed: object, now: datetime,
+    def plan(self, desired: Desired, env: EnvLock, observed: object, now: datetime,
              options: PlanOptions) -> Plan:
         """Pure: the changes that turn what was observed into what the studies ask for."""
 

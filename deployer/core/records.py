@@ -40,6 +40,7 @@ class EnvLock:
     records: tuple[Any, ...] = ()  # Record values, sorted by (table, key)
     # study name -> configuration hashes ever applied here (production checks the rehearsal's)
     applied: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    pseudonym_key: str = ""  # keys the hash that stands for workers in files (core.results)
 
     @property
     def name(self) -> str:

@@ -31,6 +31,10 @@ class Study(Protocol):
     def budget(self) -> Decimal | None: ...
 
     @property
+    def review(self) -> str:
+        """`manual` (decisions in the review file) or `approve_all` (pay every submission)."""
+
+    @property
     def digest(self) -> str:
         """Hash of the study file and every file it references (saved plans bind to it)."""
 

@@ -26,9 +26,10 @@ from typing import Any
 from deployer.core import codec
 from deployer.core.errors import LockError
 from deployer.core.records import LOCK_VERSION, EnvLock, Lock, env_key, sort_records
+from deployer.core.results import new_pseudonym_key
 from deployer.engine.workspace import WORKDIR, workdir
 
-ENV_FIELDS = frozenset({"lineage", "serial", "applied"})
+ENV_FIELDS = frozenset({"lineage", "serial", "applied", "pseudonym_key"})
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,8 @@ def _environment(platform: str, environment: str, env: dict[str, Any],
     applied = tuple((study, tuple(hashes))
                     for study, hashes in sorted(env.get("applied", {}).items()))
     return EnvLock(platform, environment, lineage=str(env["lineage"]), serial=int(env["serial"]),
-                   records=sort_records(records), applied=applied)
+                   records=sort_records(records), applied=applied,
+                   pseudonym_key=str(env.get("pseudonym_key", "")))
 
 
 def encode(lock: Lock) -> str:
@@ -125,6 +127,8 @@ def encode(lock: Lock) -> str:
             "serial": env.serial,
             "applied": {study: list(hashes) for study, hashes in env.applied},
         }
+        if env.pseudonym_key:
+            data["pseudonym_key"] = env.pseudonym_key
         for record in env.records:
             data.setdefault(record.table, []).append(encode_record(record))
         environments[key] = data
@@ -143,7 +147,8 @@ def encode_record(record: Any) -> dict[str, Any]:
 
 
 def fresh_env(platform: str, environment: str) -> EnvLock:
-    return EnvLock(platform, environment, lineage=str(uuid.uuid4()))
+    return EnvLock(platform, environment, lineage=str(uuid.uuid4()),
+                   pseudonym_key=new_pseudonym_key())
 
 
 def ensure_env(lock: Lock, platform: str, environment: str) -> Lock:

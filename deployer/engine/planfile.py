@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Union
@@ -18,7 +18,7 @@ from deployer.core.errors import DeployError, StalePlanError
 from deployer.core.plan import Plan
 from deployer.core.provider import PlanOptions, Provider
 from deployer.core.records import LOCK_VERSION, EnvLock
-from deployer.core.study import Study
+from deployer.core.review import Desired
 
 FORMAT = "deploy-saved-plan"
 FORMAT_VERSION = 2  # 2: generic changes with provider payloads
@@ -33,7 +33,7 @@ class Binding:
     lock_version: int  # the lockfile version the plan was made against
     lineage: str
     serial: int
-    studies_digest: str  # over every study file in scope (name + contents)
+    studies_digest: str  # over every study and review file (name + contents)
     configs: tuple[tuple[str, str], ...]  # (study, config_hash) for the sandbox record
     only: tuple[str, ...] = ()  # the planning options, to plan again at apply time
     skip_sandbox_check: bool = False
@@ -50,18 +50,19 @@ class SavedPlan:
     plan: Plan
 
 
-def studies_digest(studies: Sequence[Study]) -> str:
-    lines = sorted(f"{s.name}:{s.digest}" for s in studies)
+def studies_digest(desired: Desired) -> str:
+    lines = sorted(f"{s.name}:{s.digest}" for s in desired.studies)
+    lines += sorted(f"review {r.study}:{r.digest}" for r in desired.reviews.values())
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 def bind(
-    plan: Plan, env: EnvLock, studies: Sequence[Study], configs: Mapping[str, str],
+    plan: Plan, env: EnvLock, desired: Desired, configs: Mapping[str, str],
     options: PlanOptions,
 ) -> SavedPlan:
     """Bind to every study file (any edit makes the plan stale); keep what apply records."""
     binding = Binding(env.platform, plan.environment, LOCK_VERSION, env.lineage, env.serial,
-                      studies_digest(studies),
+                      studies_digest(desired),
                       tuple(sorted(configs.items())), tuple(sorted(options.only or ())),
                       options.skip_sandbox_check, options.adopt)
     return SavedPlan(binding=binding, plan=plan)
@@ -98,7 +99,7 @@ def load(path: Path, providers: Mapping[str, Provider]) -> SavedPlan:
         raise DeployError(f"{path}: the saved plan is damaged ({error}); plan again") from None
 
 
-def check_fresh(saved: SavedPlan, env: EnvLock, studies: Sequence[Study]) -> EnvLock:
+def check_fresh(saved: SavedPlan, env: EnvLock, desired: Desired) -> EnvLock:
     """The record to apply the plan to; refuse a plan whose inputs moved, naming each."""
     binding = saved.binding
     if env.serial == 0 and binding.serial == 0 and env.environment == binding.environment:
@@ -116,8 +117,8 @@ def check_fresh(saved: SavedPlan, env: EnvLock, studies: Sequence[Study]) -> Env
     elif env.serial != binding.serial:
         reasons.append(f"the lockfile changed since (serial {binding.serial} -> {env.serial}): "
                        "another apply ran, or this plan was already applied")
-    if studies_digest(studies) != binding.studies_digest:
-        reasons.append("the study files changed since")
+    if studies_digest(desired) != binding.studies_digest:
+        reasons.append("the study or review files changed since")
     _refuse(binding, reasons)
     return env
 

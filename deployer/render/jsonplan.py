@@ -10,7 +10,7 @@ from deployer.core.plan import Change, Note, Plan, StudyCost, Verb
 from deployer.core.text import stamp
 from deployer.render.text import summarise
 
-FORMAT_VERSION = "1.0"
+FORMAT_VERSION = "1.1"  # 1.1: approve, reject and pay
 NUMBERS = frozenset({"max_assignments", "assignment_duration", "auto_approval_delay"})
 
 JsonDict = dict[str, Any]
@@ -24,6 +24,7 @@ def _money(amount: Decimal | None) -> str | None:
 STEPS: dict[Verb, list[str]] = {
     "create": ["create"], "update": ["update"], "replace": ["expire", "create"],
     "expire": ["expire"], "adopt": ["adopt"], "forget": ["forget"],
+    "approve": ["approve"], "reject": ["reject"], "pay": ["pay"],
 }
 
 
@@ -61,7 +62,8 @@ def plan_document(plan: Plan) -> JsonDict:
         "applyable": not plan.errors,
         "has_changes": plan.has_changes,
         "summary": {"adopt": s.adopt, "create": s.create, "change": s.change,
-                    "expire": s.expire, "forget": s.forget},
+                    "expire": s.expire, "forget": s.forget, "approve": s.approve,
+                    "reject": s.reject, "pay": s.pay},
         "actions": [_change(c) for c in plan.changes],
         "drift": [_note(n) for n in plan.drift],
         "warnings": [_note(n) for n in plan.warnings],

@@ -21,6 +21,9 @@ VERBS: dict[Verb, tuple[str, str, str, str, bool]] = {
               "will be adopted into the lockfile", False),
     "forget": (".", "forget a {thing} {title} no longer knows", "35",
                "will be forgotten (the record stays, marked gone)", False),
+    "approve": ("ok", "approve a submission", "32", "will be approved", False),
+    "reject": ("x", "reject a submission", "31", "will be rejected", False),
+    "pay": ("$", "pay a bonus", "32", "will be paid a bonus", True),
 }
 LONGEST_VALUE = 72  # long text (descriptions) is cut so the diff stays readable
 
@@ -32,13 +35,20 @@ class Summary:
     change: int
     expire: int
     forget: int
+    approve: int = 0
+    reject: int = 0
+    pay: int = 0
 
     def line(self) -> str:
-        """`Plan: 2 to create, 1 to change, 1 to expire.` (adopt / forget only when present)."""
+        """`Plan: 2 to create, 1 to change, 1 to expire.` (the others only when present)."""
         parts = [f"{self.adopt} to adopt"] if self.adopt else []
         parts += [f"{self.create} to create", f"{self.change} to change",
                   f"{self.expire} to expire"]
         parts += [f"{self.forget} to forget"] if self.forget else []
+        parts += [f"{self.approve} to approve"] if self.approve else []
+        parts += [f"{self.reject} to reject"] if self.reject else []
+        parts += [f"{self.pay} {'bonus' if self.pay == 1 else 'bonuses'} to pay"] \
+            if self.pay else []
         return "Plan: " + ", ".join(parts) + "."
 
 
@@ -50,6 +60,9 @@ def summarise(changes: Sequence[Change]) -> Summary:
         change=verbs.count("update"),
         expire=verbs.count("expire") + verbs.count("replace"),
         forget=verbs.count("forget"),
+        approve=verbs.count("approve"),
+        reject=verbs.count("reject"),
+        pay=verbs.count("pay"),
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from deployer.core.errors import ValidationError
+from deployer.core.review import Review
 from deployer.core.study import Study
 from deployer.spec.document import Document, decode_document, read_file
 from deployer.spec.problems import Problem, file_problem, has_errors
@@ -47,6 +48,7 @@ class Loaded:
     problems: tuple[Problem, ...]
     files: tuple[str, ...] = ()  # the study files checked, as shown
     failed: tuple[str, ...] = ()  # the files (or named paths) with at least one error
+    reviews: tuple[Review, ...] = ()  # the review files that validated
 
     @property
     def errors(self) -> tuple[Problem, ...]:

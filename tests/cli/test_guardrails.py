@@ -101,7 +101,7 @@ def test_saved_plan_is_stale_after_another_apply(
     stale = deploy(capsys, "apply", "plan.json", "--endpoint-url", url)
     assert stale.code == 1
     assert "the lockfile changed since (serial" in stale.err
-    assert "the study files changed since" in stale.err  # other.yaml was added
+    assert "the study or review files changed since" in stale.err  # other.yaml was added
 
 
 def test_saved_plan_is_stale_when_a_study_file_changes(
@@ -114,8 +114,8 @@ def test_saved_plan_is_stale_when_a_study_file_changes(
     stale = deploy(capsys, "apply", "plan.json", "--endpoint-url", url)
     assert stale.code == 1
     assert stale.err == (
-        "error: plan is stale: the study files changed since. Run `deploy plan --env local "
-        "--out FILE` again and review it\n")
+        "error: plan is stale: the study or review files changed since. Run `deploy plan "
+        "--env local --out FILE` again and review it\n")
     assert all_hits(url) == []
 
 

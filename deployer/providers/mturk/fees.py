@@ -65,3 +65,9 @@ def batching_saving(
     now = study_cost(reward, assignments, max_per_hit, masters)
     small = study_cost(reward, assignments, min(max_per_hit or SMALL_BATCH, SMALL_BATCH), masters)
     return max(Decimal("0.00"), now - small)
+
+
+def bonus_fee(amount: Decimal) -> Decimal:
+    """MTurk's commission on one bonus payment: 20%, at least $0.01 (reference §6)."""
+    fee = (amount * BASE_RATE).quantize(CENT, rounding=ROUND_HALF_UP)
+    return max(CENT, fee)

@@ -55,3 +55,20 @@ class Observed:
 
     hits: Mapping[str, ObservedHit] = field(default_factory=dict)
     balance: Decimal | None = None
+    # Only where the review needs them: HIT ID -> its submitted assignments, and assignment ID
+    # -> the bonus payments MTurk reports for it.
+    assignments: Mapping[str, tuple[ObservedAssignment, ...]] = field(default_factory=dict)
+    bonuses: Mapping[str, tuple[Decimal, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ObservedAssignment:
+    """A submitted assignment (MTurk never lists work still in progress)."""
+
+    assignment_id: str
+    hit_id: str
+    worker_id: str
+    status: str  # Submitted | Approved | Rejected
+    submitted_at: datetime | None
+    auto_approval_at: datetime | None
+    reviewed_at: datetime | None  # when approved or rejected

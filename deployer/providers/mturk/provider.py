@@ -6,19 +6,19 @@ the AWS SDK; connect() imports the api package only when a command talks to MTur
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
 from deployer.core.plan import Plan, Platform
 from deployer.core.provider import Connection, PlanOptions, Target
 from deployer.core.records import EnvLock, Record
-from deployer.core.study import Study
+from deployer.core.review import Desired
 from deployer.providers.mturk.observed import Observed
 from deployer.providers.mturk.plan import planner
 from deployer.providers.mturk.plan.payloads import PAYLOADS
 from deployer.providers.mturk.platform import ENVIRONMENTS, PLATFORM, REHEARSAL
-from deployer.providers.mturk.records import RecordedHit
+from deployer.providers.mturk.records import RecordedBonus, RecordedHit
 from deployer.providers.mturk.study import Study as MTurkStudy
 
 
@@ -26,15 +26,15 @@ class MTurkProvider:
     platform: Platform = PLATFORM
     environments = ENVIRONMENTS
     rehearsal: str | None = REHEARSAL
-    record_types: tuple[type[Record], ...] = (RecordedHit,)
+    record_types: tuple[type[Record], ...] = (RecordedHit, RecordedBonus)
     payload_types: tuple[type, ...] = PAYLOADS
 
-    def plan(self, studies: Sequence[Study], env: EnvLock, observed: object, now: datetime,
+    def plan(self, desired: Desired, env: EnvLock, observed: object, now: datetime,
              options: PlanOptions) -> Plan:
-        mine = [s for s in studies if isinstance(s, MTurkStudy)]
-        if len(mine) != len(studies) or not isinstance(observed, Observed):
+        mine = [s for s in desired.studies if isinstance(s, MTurkStudy)]
+        if len(mine) != len(desired.studies) or not isinstance(observed, Observed):
             raise TypeError("the MTurk planner was handed another platform's values")
-        return planner.plan(mine, env, observed, now, options)
+        return planner.plan(mine, desired.reviews, desired.saved, env, observed, now, options)
 
     @contextmanager
     def connect(self, target: Target) -> Iterator[Connection]:

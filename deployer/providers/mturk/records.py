@@ -74,3 +74,31 @@ def adopted_record(
                         created_with=hit.max_assignments, max_assignments=hit.max_assignments,
                         status="pending")
     return live(found, hit)
+
+
+BonusStatus = Literal["pending", "sent"]
+# pending: intent written (token known) before SendBonus; the outcome is not yet recorded
+# sent:    MTurk accepted it (or answered that the token was already used)
+
+
+@dataclass(frozen=True)
+class RecordedBonus:
+    """A bonus deploy asked MTurk to pay: the step from what was paid to `target` in total."""
+
+    table: ClassVar[str] = "bonuses"
+
+    address: str  # "<study>/<batch>/<assignment_id>"
+    assignment_id: str
+    target: str  # the review file's total for the assignment, "1.50"
+    amount: str  # what this SendBonus pays, "0.50"
+    token: str  # its UniqueRequestToken
+    status: BonusStatus
+    requested_at: datetime | None = None
+
+    @property
+    def key(self) -> tuple[str | int, ...]:
+        return (self.assignment_id, self.target)
+
+    @property
+    def study(self) -> str:
+        return study_of(self.address)

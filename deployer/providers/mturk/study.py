@@ -66,6 +66,7 @@ class Study:
     state: Literal["open", "closed"]
     budget: Decimal | None
     digest: str  # sha256 of the study file and every file it references
+    review: Literal["manual", "approve_all"] = "manual"  # approve_all: pay every submission
 
     @property
     def requires_masters(self) -> bool:

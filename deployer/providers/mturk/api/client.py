@@ -40,6 +40,7 @@ CLOCK_SKEW = timedelta(minutes=1)  # between this machine and MTurk
 HIT_ID = re.compile(r"\b[0-9A-Z]{30}\b")
 HIT_ALREADY_EXISTS = "AWS.MechanicalTurk.HitAlreadyExists"
 HIT_DOES_NOT_EXIST = "AWS.MechanicalTurk.HITDoesNotExist"
+INVALID_ASSIGNMENT_STATE = "AWS.MechanicalTurk.InvalidAssignmentState"
 REPEATED = {HIT_ALREADY_EXISTS, "AWS.MechanicalTurk.DuplicateRequest"}
 ALREADY_PROCESSED = re.compile(r"already (been )?processed")
 SERVER_TIME = re.compile(r"\s*\(\d+( s)?\)\s*$")
@@ -184,6 +185,56 @@ class MTurk:
             if hit is not None:
                 hits[hit_id] = hit
         return Observed(hits=hits, balance=self.balance())
+
+    def assignments(self, hit_id: str, expected: int) -> list[dict[str, Any]]:
+        """The HIT's submitted assignments, 100 per page; stops once `expected` are in hand
+        (MTurk answers a last, empty page otherwise, one call more per HIT)."""
+        params: dict[str, Any] = {"HITId": hit_id, "MaxResults": PAGE}
+        found: list[dict[str, Any]] = []
+        while True:
+            page = self._call("list_assignments_for_hit", **params)
+            found.extend(page.get("Assignments", []))
+            token = page.get("NextToken")
+            if not page.get("Assignments") or not token or len(found) >= expected:
+                return found
+            params["NextToken"] = token
+
+    def bonus_payments(self, hit_id: str) -> dict[str, tuple[Decimal, ...]]:
+        """Assignment ID -> the bonus payments made for it so far, for one HIT."""
+        params: dict[str, Any] = {"HITId": hit_id, "MaxResults": PAGE}
+        paid: dict[str, tuple[Decimal, ...]] = {}
+        while True:
+            page = self._call("list_bonus_payments", **params)
+            for bonus in page.get("BonusPayments", []):
+                assignment = bonus["AssignmentId"]
+                paid[assignment] = (*paid.get(assignment, ()), Decimal(bonus["BonusAmount"]))
+            token = page.get("NextToken")
+            if not page.get("BonusPayments") or not token:
+                return paid
+            params["NextToken"] = token
+
+    def assignment(self, assignment_id: str) -> dict[str, Any]:
+        found: dict[str, Any] = self._call("get_assignment", AssignmentId=assignment_id)
+        return dict(found["Assignment"])
+
+    def approve(self, assignment_id: str, feedback: str, override: bool) -> None:
+        params: dict[str, Any] = {"AssignmentId": assignment_id, "OverrideRejection": override}
+        if feedback:
+            params["RequesterFeedback"] = feedback
+        self._call("approve_assignment", **params)
+
+    def reject(self, assignment_id: str, feedback: str) -> None:
+        self._call("reject_assignment", AssignmentId=assignment_id, RequesterFeedback=feedback)
+
+    def send_bonus(self, worker_id: str, amount: Decimal, assignment_id: str, reason: str,
+                   token: str) -> None:
+        """Pay once: a repeated token (our own earlier attempt went through) is success."""
+        try:
+            self._call("send_bonus", WorkerId=worker_id, BonusAmount=f"{amount:.2f}",
+                       AssignmentId=assignment_id, Reason=reason, UniqueRequestToken=token)
+        except MTurkError as error:
+            if not _already_done(error):
+                raise
 
     def balance(self) -> Decimal:
         return Decimal(self._call("get_account_balance")["AvailableBalance"])

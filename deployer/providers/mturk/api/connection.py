@@ -6,19 +6,26 @@ the project's .deploy/ folder.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 
+from deployer.core import codec
 from deployer.core.errors import DeployError
 from deployer.core.plan import Change
-from deployer.core.provider import Clock, Recorder, Report, Target
+from deployer.core.provider import Cache, Clock, Progress, Recorder, Report, Target
 from deployer.core.records import EnvLock
+from deployer.core.results import Submission
+from deployer.core.review import Desired
 from deployer.providers.mturk.api.client import ENDPOINTS, Endpoint, MTurk, connect
 from deployer.providers.mturk.api.steps import Steps
-from deployer.providers.mturk.observed import Observed
+from deployer.providers.mturk.api.wire import observed_assignment, submission
+from deployer.providers.mturk.observed import Observed, ObservedHit
 from deployer.providers.mturk.plan.identity import parse_annotation
 from deployer.providers.mturk.plan.payloads import payload_of
+from deployer.providers.mturk.plan.review import bonus_assignments, under_review
 from deployer.providers.mturk.records import RecordedHit
 
 EMULATOR_STATE = "emulator.json"
@@ -32,10 +39,25 @@ class MTurkConnection:
     def preview_note(self) -> str:
         return self.mturk.endpoint.preview_note
 
-    def observe(self, env: EnvLock) -> Observed:
+    def observe(self, env: EnvLock, desired: Desired) -> Observed:
         recorded = {h.hit_id for h in env.of(RecordedHit) if h.hit_id and h.status != "gone"}
         # Every deploy HIT, this lockfile's or not: the planner adopts ours, flags the others.
-        return self.mturk.observe(recorded, lambda text: parse_annotation(text) is not None)
+        observed = self.mturk.observe(recorded, lambda text: parse_annotation(text) is not None)
+        reviewed = under_review(desired)
+        if not reviewed:
+            return observed
+        assignments = {}
+        for record in env.of(RecordedHit):
+            seen = observed.hits.get(record.hit_id or "")
+            if record.study in reviewed and seen is not None and seen.submitted:
+                raw = self.mturk.assignments(seen.hit_id, seen.submitted)
+                assignments[seen.hit_id] = tuple(observed_assignment(a) for a in raw)
+        bonused = bonus_assignments(desired, env)
+        paid: dict[str, tuple[Decimal, ...]] = {}
+        for hit_id, found in assignments.items():
+            if any(a.assignment_id in bonused for a in found):
+                paid.update(self.mturk.bonus_payments(hit_id))
+        return replace(observed, assignments=assignments, bonuses=paid)
 
     def execute(self, change: Change, recorder: Recorder, clock: Clock, report: Report) -> None:
         Steps(self.mturk, recorder, clock, report).run(payload_of(change))
@@ -63,6 +85,35 @@ class MTurkConnection:
                 f"{self.mturk.endpoint.preview_url(seen.hit_group_id)}"
             )
         return rows
+
+
+    def submissions(self, env: EnvLock, studies: Collection[str], cache: Cache,
+                    progress: Progress) -> list[Submission]:
+        hits = [h for h in env.of(RecordedHit) if h.hit_id and h.study in studies]
+        observed = self.mturk.observe({h.hit_id for h in hits if h.hit_id}, lambda _text: False)
+        found: list[Submission] = []
+        for done, record in enumerate(hits, 1):
+            found += self._submissions_of(record, observed.hits.get(record.hit_id or ""), cache)
+            progress(done, len(hits))
+        return found
+
+    def _submissions_of(self, record: RecordedHit, seen: ObservedHit | None,
+                        cache: Cache) -> list[Submission]:
+        """From the cache while MTurk reports the same counts (a rejection may still be
+        overridden without changing them, so such HITs are always fetched again)."""
+        key = f"hit:{record.hit_id}"
+        kept = cache.get(key)
+        cached = [codec.load(Submission, s) for s in kept["submissions"]] if kept else []
+        if seen is None:
+            return cached  # gone from MTurk: what was fetched before is all there is
+        signature = [seen.max_assignments, seen.available, seen.pending, seen.completed]
+        if kept and kept["signature"] == signature and all(
+                s.status != "Rejected" for s in cached):
+            return cached
+        fetched = [submission(raw, record)
+                   for raw in self.mturk.assignments(seen.hit_id, seen.submitted)]
+        cache.put(key, {"signature": signature, "submissions": codec.dump(fetched)})
+        return fetched
 
 
 @contextmanager

@@ -8,22 +8,27 @@ killed apply can be rerun and converges without a duplicate HIT.
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
+from deployer.core.errors import DeployError
 from deployer.core.provider import Clock, Recorder, Report
-from deployer.providers.mturk.api.client import MTurk
+from deployer.providers.mturk.api.client import INVALID_ASSIGNMENT_STATE, MTurk, MTurkError
 from deployer.providers.mturk.observed import ObservedHit
 from deployer.providers.mturk.plan.payloads import (
     Adopt,
+    Approve,
     Create,
     Expire,
     Extend,
     Forget,
     NewHit,
+    Pay,
     Payload,
+    Reject,
     Replace,
     UpdateType,
 )
-from deployer.providers.mturk.records import RecordedHit, adopted_record, live
+from deployer.providers.mturk.records import RecordedBonus, RecordedHit, adopted_record, live
 
 
 class Steps:
@@ -56,6 +61,12 @@ class Steps:
             case Forget(address=address, hit_id=hit_id):
                 self.mark(hit_id, status="gone")
                 self.report(f"{address}: {hit_id} no longer exists on MTurk; recorded as gone")
+            case Approve():
+                self.approve(payload)
+            case Reject():
+                self.reject(payload)
+            case Pay():
+                self.pay(payload)
 
     def mark(self, hit_id: str, **changes: object) -> None:
         self.recorder.update(RecordedHit, lambda h: h.hit_id == hit_id, **changes)
@@ -104,6 +115,45 @@ class Steps:
                         "was taken meanwhile")
             return
         self.create(replace(hit, max_assignments=left))
+
+    def approve(self, payload: Approve) -> None:
+        try:
+            self.mturk.approve(payload.assignment_id, payload.feedback, payload.override)
+        except MTurkError as error:
+            # Approved meanwhile (MTurk's auto-approval, or our own first attempt): done.
+            if self._status(payload.assignment_id, error) != "Approved":
+                raise
+        self.report(f"{payload.address}: approved")
+
+    def reject(self, payload: Reject) -> None:
+        try:
+            self.mturk.reject(payload.assignment_id, payload.feedback)
+        except MTurkError as error:
+            status = self._status(payload.assignment_id, error)
+            if status == "Approved":
+                raise DeployError(f"assignment {payload.assignment_id} was approved (MTurk's "
+                                  "auto-approval came first) and can no longer be rejected; "
+                                  "clear its decision in the review file") from None
+            if status != "Rejected":
+                raise
+        self.report(f"{payload.address}: rejected")
+
+    def pay(self, payload: Pay) -> None:
+        """The intent is on disk before SendBonus; its token makes a repeat a no-op."""
+        intent = RecordedBonus(payload.address, payload.assignment_id, payload.target,
+                               payload.amount, payload.token, "pending", self.clock())
+        self.recorder.put(intent)
+        worker = self.mturk.assignment(payload.assignment_id)["WorkerId"]
+        self.mturk.send_bonus(worker, Decimal(payload.amount), payload.assignment_id,
+                              payload.reason, payload.token)
+        self.recorder.put(replace(intent, status="sent"))
+        self.report(f"{payload.address}: bonus of ${payload.amount} paid "
+                    f"(${payload.target} in total)")
+
+    def _status(self, assignment_id: str, error: MTurkError) -> str:
+        if error.turk_code != INVALID_ASSIGNMENT_STATE:
+            raise error
+        return str(self.mturk.assignment(assignment_id)["AssignmentStatus"])
 
 
 def intent(hit: NewHit) -> RecordedHit:

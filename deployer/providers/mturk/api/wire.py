@@ -8,8 +8,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from deployer.providers.mturk.observed import ObservedHit
+from deployer.core.results import Submission
+from deployer.providers.mturk.api.answers import cell, parse_answers
+from deployer.providers.mturk.observed import ObservedAssignment, ObservedHit
 from deployer.providers.mturk.plan.payloads import HitType
+from deployer.providers.mturk.records import RecordedHit
 from deployer.providers.mturk.study import Locale, Requirement
 
 
@@ -82,6 +85,44 @@ def observed_hit(raw: dict[str, Any]) -> ObservedHit:
         created_at=_utc(raw["CreationTime"]),
         expires_at=_utc(raw["Expiration"]),
     )
+
+
+def observed_assignment(raw: dict[str, Any]) -> ObservedAssignment:
+    return ObservedAssignment(
+        assignment_id=raw["AssignmentId"],
+        hit_id=raw["HITId"],
+        worker_id=raw["WorkerId"],
+        status=raw["AssignmentStatus"],
+        submitted_at=_maybe_utc(raw.get("SubmitTime")),
+        auto_approval_at=_maybe_utc(raw.get("AutoApprovalTime")),
+        reviewed_at=_maybe_utc(raw.get("ApprovalTime") or raw.get("RejectionTime")),
+    )
+
+
+def submission(raw: dict[str, Any], record: RecordedHit) -> Submission:
+    """An assignment as the results and the review see it."""
+    answers = parse_answers(raw.get("Answer") or "", raw["AssignmentId"])
+    reviewed = raw.get("ApprovalTime") or raw.get("RejectionTime")
+    return Submission(
+        study=record.study,
+        batch=record.address.split("/", 1)[1],
+        generation=record.generation,
+        object_id=raw["HITId"],
+        submission_id=raw["AssignmentId"],
+        worker=raw["WorkerId"],
+        status=raw["AssignmentStatus"],
+        accepted_at=_maybe_utc(raw.get("AcceptTime")),
+        submitted_at=_maybe_utc(raw.get("SubmitTime")),
+        auto_approval_at=_maybe_utc(raw.get("AutoApprovalTime")),
+        reviewed_at=_maybe_utc(reviewed),
+        feedback=raw.get("RequesterFeedback") or "",
+        answers=answers,
+        cells={field: cell(value) for field, value in answers.items()},
+    )
+
+
+def _maybe_utc(value: datetime | None) -> datetime | None:
+    return None if value is None else _utc(value)
 
 
 def _utc(value: datetime) -> datetime:

@@ -60,7 +60,7 @@ class Slot:
 
 
 def batch_number(address: str) -> int:
-    batch = address.split("/", 1)[1]
+    batch = address.split("/")[1]
     return int(batch[1:]) if batch[:1] == "b" and batch[1:].isdigit() else 0
 
 

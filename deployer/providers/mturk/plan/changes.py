@@ -6,18 +6,23 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from deployer.core.plan import ZERO, Attribute, Change
+from deployer.core.plan import ZERO, Attribute, Change, Verb
 from deployer.core.text import stamp
+from deployer.providers.mturk.observed import ObservedAssignment
 from deployer.providers.mturk.plan.payloads import (
     Adopt,
+    Approve,
     Create,
     Edit,
     Expire,
     Extend,
     Forget,
+    HitPayload,
     NewHit,
-    Payload,
+    Pay,
+    Reject,
     Replace,
+    ReviewPayload,
     UpdateType,
 )
 from deployer.providers.mturk.plan.typediff import describe, describe_all
@@ -27,7 +32,7 @@ NUMBERS = frozenset({"max_assignments", "assignment_duration", "auto_approval_de
 Json = dict[str, Any]
 
 
-def change(payload: Payload, reason: str, cost: Decimal = ZERO) -> Change:
+def change(payload: HitPayload, reason: str, cost: Decimal = ZERO) -> Change:
     match payload:
         case Create(hit=hit):
             return Change(hit.address, "create", "create", reason, cost, _new_hit(hit),
@@ -62,6 +67,33 @@ def change(payload: Payload, reason: str, cost: Decimal = ZERO) -> Change:
             return Change(address, "forget", "forget", reason, ZERO,
                           (Attribute("hit_id", hit_id),),
                           {"hit_id": hit_id, "generation": generation}, None, None, payload)
+
+
+def review_change(payload: ReviewPayload, reason: str, worker: str, seen: ObservedAssignment,
+                  cost: Decimal = ZERO) -> Change:
+    """A decision about one assignment; `worker` is the participant's pseudonym."""
+    rows = [Attribute("worker", worker), Attribute("submitted_at", stamp(seen.submitted_at))]
+    before: Json = {"assignment_id": seen.assignment_id, "status": seen.status}
+    verb: Verb
+    after: Json
+    match payload:
+        case Approve(override=override, feedback=feedback):
+            verb, kind, after = "approve", "override_rejection" if override else "approve", {
+                "status": "Approved"}
+            rows.append(Attribute("status", "Approved", seen.status))
+            if feedback:
+                rows.append(Attribute("feedback", feedback, quoted=True))
+        case Reject(feedback=feedback):
+            verb, kind, after = "reject", "reject", {"status": "Rejected"}
+            rows += [Attribute("status", "Rejected", seen.status),
+                     Attribute("feedback", feedback, quoted=True)]
+        case Pay(amount=amount, target=target, reason=why):
+            verb, kind, after = "pay", "bonus", {"bonus_total": target, "bonus": amount}
+            rows += [Attribute("bonus", amount, quoted=True),
+                     Attribute("bonus_total", target, quoted=True),
+                     Attribute("reason", why, quoted=True)]
+    return Change(payload.address, verb, kind, reason, cost, tuple(rows), before, after, None,
+                  payload)
 
 
 def _new_hit(hit: NewHit) -> tuple[Attribute, ...]:

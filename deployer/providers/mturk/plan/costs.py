@@ -19,6 +19,7 @@ from deployer.providers.mturk.plan.payloads import (
     Extend,
     HitType,
     NewHit,
+    Pay,
     Payload,
     Replace,
     UpdateType,
@@ -112,17 +113,23 @@ def _apply(book: dict[str, Commitment], payload: Payload, now: datetime) -> None
 
 
 def study_cost(name: str, study: Study | None, hits: Mapping[str, ObservedHit],
-               changes: Iterable[Change], now: datetime, large: bool) -> StudyCost:
+               bonuses: Iterable[Decimal], changes: Iterable[Change], now: datetime,
+               large: bool) -> StudyCost:
     """`hits`: the study's recorded HITs MTurk still knows; gone HITs cannot be counted.
+    `bonuses`: the bonus payments MTurk reports for the study's assignments.
 
     `large`: this plan spends at the 40% tier; only then is a batching saving worth showing.
     """
     book = {hit_id: Commitment.of(hit, now) for hit_id, hit in hits.items()}
     added = ZERO
+    paid = sum((amount + fees.bonus_fee(amount) for amount in bonuses), ZERO)
     for change in changes:
-        _apply(book, payload_of(change), now)
+        payload = payload_of(change)
+        _apply(book, payload, now)
         added += change.cost
-    committed = sum((c.amount() for c in book.values()), ZERO)
+        if isinstance(payload, Pay):
+            paid += change.cost
+    committed = sum((c.amount() for c in book.values()), paid)
     saving = ZERO
     if study is not None and large:
         saving = fees.batching_saving(study.reward, study.assignments,

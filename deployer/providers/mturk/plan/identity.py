@@ -43,6 +43,11 @@ def assignments_token(
     return ("dpa-" + _digest(lineage, environment, address, generation, new_total))[:TOKEN_LENGTH]
 
 
+def bonus_token(lineage: str, environment: str, assignment_id: str, target: str) -> str:
+    """The SendBonus token: one per (assignment, total), so a repeated apply pays once."""
+    return ("dpb-" + _digest(lineage, environment, assignment_id, target))[:TOKEN_LENGTH]
+
+
 def annotation(lineage: str, address: str, generation: int, fingerprint: str) -> str:
     """The RequesterAnnotation that lets the lock be rebuilt from MTurk.
 

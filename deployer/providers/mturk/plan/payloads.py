@@ -122,8 +122,39 @@ class Forget:
     generation: int
 
 
-Payload = Create | Extend | UpdateType | Replace | Expire | Adopt | Forget
-PAYLOADS = (Create, Extend, UpdateType, Replace, Expire, Adopt, Forget)
+@dataclass(frozen=True)
+class Approve:
+    """ApproveAssignment; `override` approves work that was rejected (within 30 days)."""
+
+    address: str
+    assignment_id: str
+    feedback: str
+    override: bool
+
+
+@dataclass(frozen=True)
+class Reject:
+    address: str
+    assignment_id: str
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Pay:
+    """SendBonus of `amount`, bringing the assignment's bonuses to `target` in total."""
+
+    address: str
+    assignment_id: str
+    target: str  # "1.50"
+    amount: str  # "0.50"
+    token: str  # deterministic UniqueRequestToken of (lineage, assignment, target)
+    reason: str
+
+
+HitPayload = Create | Extend | UpdateType | Replace | Expire | Adopt | Forget
+ReviewPayload = Approve | Reject | Pay
+Payload = HitPayload | ReviewPayload
+PAYLOADS = (Create, Extend, UpdateType, Replace, Expire, Adopt, Forget, Approve, Reject, Pay)
 
 
 def payload_of(change: Change) -> Payload:

@@ -8,7 +8,7 @@ Scope, the production opt-in, rehearsal, budgets and the balance are core's guar
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from deployer.core.findings import Findings, total, warn
@@ -16,39 +16,47 @@ from deployer.core.guardrails import skipped_in_production, unknown_names
 from deployer.core.plan import Change, Plan, StudyCost
 from deployer.core.provider import PlanOptions
 from deployer.core.records import EnvLock
+from deployer.core.review import Review
 from deployer.providers.mturk.fees import LARGE_HIT
 from deployer.providers.mturk.observed import Observed
 from deployer.providers.mturk.plan.batches import Slot, adopt, batch_number, open_slot
 from deployer.providers.mturk.plan.context import Context, Orphan
 from deployer.providers.mturk.plan.costs import saving_warnings, study_cost
+from deployer.providers.mturk.plan.disposal import disposal_warnings
 from deployer.providers.mturk.plan.layout import grow, materialise
 from deployer.providers.mturk.plan.orphans import find_orphans, strange
 from deployer.providers.mturk.plan.payloads import (
     Adopt,
+    Approve,
     Create,
     Expire,
     Extend,
     Forget,
+    Pay,
+    Reject,
     Replace,
     UpdateType,
     payload_of,
 )
 from deployer.providers.mturk.plan.retire import retire
+from deployer.providers.mturk.plan.review import review
 from deployer.providers.mturk.platform import PLATFORM
 from deployer.providers.mturk.study import Study
 
 # Within one address: record first, then retire, then change, then create.
-KIND_ORDER = (Forget, Adopt, Expire, Replace, UpdateType, Extend, Create)
+KIND_ORDER = (Forget, Adopt, Expire, Replace, UpdateType, Extend, Create, Reject, Approve, Pay)
 
 
-def _sort_key(change: Change) -> tuple[str, int, str, int]:
-    study, batch = change.address.split("/", 1)
+def _sort_key(change: Change) -> tuple[str, int, int, str, int]:
+    """By study; its HITs first (by batch), then the review of their assignments."""
+    study, batch, *assignment = change.address.split("/")
     kind = KIND_ORDER.index(type(payload_of(change)))
-    return study, batch_number(change.address), batch, kind
+    rest = "/".join([batch, *assignment])
+    return study, len(assignment), batch_number(change.address), rest, kind
 
 
-def plan(studies: Sequence[Study], env_lock: EnvLock, observed: Observed, now: datetime,
-         options: PlanOptions) -> Plan:
+def plan(studies: Sequence[Study], reviews: Mapping[str, Review], saved: Mapping[str, int],
+         env_lock: EnvLock, observed: Observed, now: datetime, options: PlanOptions) -> Plan:
     ctx = Context(env_lock.environment, env_lock, observed, now)
     by_name = {s.name: s for s in studies}
     recorded = {h.study for h in ctx.hits}
@@ -73,7 +81,9 @@ def plan(studies: Sequence[Study], env_lock: EnvLock, observed: Observed, now: d
             found = found + retire(ctx, name, study, theirs)
         else:
             found = found + reconcile_open(ctx, study, theirs)
+        found = found + review(ctx, name, study, reviews.get(name))
     found = found + renames(ctx, by_name, recorded, considered)
+    found = found + disposal_warnings(ctx, considered, saved)
     return assemble(ctx, by_name, considered, found)
 
 
@@ -124,7 +134,7 @@ def pays_large_fee(change: Change) -> bool:
             return hit.max_assignments >= LARGE_HIT
         case Extend() as extend:
             return extend.add_assignments > 0 and extend.new_max_assignments >= LARGE_HIT
-        case UpdateType() | Expire() | Adopt() | Forget():
+        case UpdateType() | Expire() | Adopt() | Forget() | Approve() | Reject() | Pay():
             return False
 
 
@@ -144,5 +154,8 @@ def cost_of(ctx: Context, name: str, study: Study | None, changes: tuple[Change,
             large: bool) -> StudyCost:
     hits = {h.hit_id: ctx.observed.hits[h.hit_id] for h in ctx.hits
             if h.study == name and h.hit_id and h.hit_id in ctx.observed.hits}
+    assignments = [a.assignment_id for hit_id in hits
+                   for a in ctx.observed.assignments.get(hit_id, ())]
+    bonuses = [amount for a in assignments for amount in ctx.observed.bonuses.get(a, ())]
     mine = [c for c in changes if c.study == name]
-    return study_cost(name, study, hits, mine, ctx.now, large)
+    return study_cost(name, study, hits, bonuses, mine, ctx.now, large)

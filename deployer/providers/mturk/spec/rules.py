@@ -74,6 +74,7 @@ def build_study(
         qualifications=quals,
         production=data.get("production", False),
         state=data.get("state", "open"),
+        review=data.get("review", "manual"),
         budget=usd(data["budget"]) if "budget" in data else None,
         digest=_digest(raw, question.files),
     )

@@ -12,6 +12,7 @@ from clihelp import write_study
 
 from deployer.core.provider import PlanOptions
 from deployer.core.records import Lock, sort_records
+from deployer.core.review import Desired
 from deployer.emulators.mturk.models import Emulator
 from deployer.engine import lockfile
 from deployer.engine.session import lock_format, make_plan
@@ -46,7 +47,7 @@ def test_planning_1000_recorded_hits_takes_at_most_12_calls(
     env = lock.env("mturk", "local")
     assert env is not None
     now = datetime.now(timezone.utc)
-    first = plan(studies, env, Observed(balance=None), now, PlanOptions())
+    first = plan(studies, {}, {}, env, Observed(balance=None), now, PlanOptions())
     creates = [c.payload.hit for c in first.changes if isinstance(c.payload, Create)]
     assert len(creates) == 1000
 
@@ -60,7 +61,7 @@ def test_planning_1000_recorded_hits_takes_at_most_12_calls(
 
     calls: list[str] = []
     connection = MTurkConnection(counting_mturk(url, calls))
-    planned = make_plan(workspace, MTURK, "local", connection, studies, PlanOptions())
+    planned = make_plan(workspace, MTURK, "local", connection, Desired(studies), PlanOptions())
     assert planned.plan.changes == () and planned.plan.errors == ()
     assert len(calls) <= 12, calls
     assert calls.count("ListHITs") == 11  # 10 full pages, then MTurk's empty last page
