@@ -53,19 +53,29 @@ def _desired(environment: str) -> Desired:
     """The study files, and the review files of this environment; any error stops here."""
     from deployer.core.review import Desired
     from deployer.engine.results import RESULTS, saved_counts
-    from deployer.providers.registry import BUILDERS, DEFAULT, PROVIDERS, REVIEW_RULES
+    from deployer.providers.registry import (
+        BUILDERS,
+        DEFAULT,
+        PROVIDERS,
+        REVIEW_RULES,
+        WORKER_RULES,
+    )
     from deployer.spec.loader import DEFAULT_DIR, load_studies, require_valid
+    from deployer.spec.participants import load_participants
     from deployer.spec.reviews import REVIEWS, load_reviews, review_files
 
     studies = require_valid(load_studies([DEFAULT_DIR], BUILDERS[DEFAULT]))
     reviews, problems = load_reviews(review_files(REVIEWS, environment), REVIEW_RULES[DEFAULT])
-    errors = [p for p in problems if p.severity == "error"]
+    people = load_participants(environment, WORKER_RULES[DEFAULT])
+    errors = [p for p in [*problems, *people.problems] if p.severity == "error"]
     if errors:
         lines = "\n".join(f"  {p}" for p in errors)
-        raise ValidationError(f"the review files have {plural(len(errors), 'error')}; fix "
-                              f"them (see `deploy validate`):\n{lines}")
+        raise ValidationError(f"the review and participant files have "
+                              f"{plural(len(errors), 'error')}; fix them (see `deploy "
+                              f"validate`):\n{lines}")
     saved = saved_counts(RESULTS / environment, PROVIDERS[DEFAULT].platform)
-    return Desired(studies, reviews, saved)
+    return Desired(studies, reviews, saved, people.qualifications, people.blocks,
+                   people.compensation)
 
 
 def _options(only: list[str] | None, skip_sandbox_check: bool, adopt: str | None) -> PlanOptions:

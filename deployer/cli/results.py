@@ -42,7 +42,6 @@ def results_command(
     """Save every submission of the studies to results/ENV/STUDY.csv (or .jsonl), and add a
     row for each new submission to reviews/ENV/STUDY.csv for your decisions and bonuses."""
     from deployer.core.results import pseudonym
-    from deployer.engine import lockfile
     from deployer.engine.results import (
         FORMATS,
         RESULTS,
@@ -51,7 +50,7 @@ def results_command(
         add_review_rows,
         write_results,
     )
-    from deployer.engine.session import check_environment, ensure_key, open_environment
+    from deployer.engine.session import check_environment, current_env, open_environment
 
     workspace, provider = _workspace()
     check_environment(provider, env)
@@ -59,8 +58,7 @@ def results_command(
         raise DeployError(f"unknown --format {fmt!r}: use csv or jsonl")
     if worker_ids not in ("pseudonym", "raw"):
         raise DeployError(f"unknown --worker-ids {worker_ids!r}: use pseudonym or raw")
-    with lockfile.apply_lock(workspace.root, env, "deploy results"):
-        env_lock = ensure_key(workspace, provider, env)
+    _path, _lock, env_lock = current_env(workspace, provider, env)
     names = _scope(env_lock.records, study, env)
     cache = FileCache(workspace.workdir / f"results-{provider.platform.name}-{env}.json", refresh)
     with open_environment(workspace, provider, env, endpoint_url, profile) as connection, \

@@ -27,10 +27,14 @@ def validate_command(
 ) -> None:
     """Check study and review files offline: schema, referenced files, fees, budget, and
     every decision and bonus."""
-    from deployer.providers.registry import BUILDERS, DEFAULT, REVIEW_RULES
+    from deployer.providers.registry import BUILDERS, DEFAULT, PROVIDERS, REVIEW_RULES, WORKER_RULES
+    from deployer.spec.participants import check_participants
     from deployer.spec.reviews import load_all
 
     loaded = load_all(paths or [], BUILDERS[DEFAULT], REVIEW_RULES[DEFAULT], strict=strict)
+    if not paths:
+        loaded = check_participants(loaded, PROVIDERS[DEFAULT].environments,
+                                    WORKER_RULES[DEFAULT], strict)
     for problem in loaded.problems:
         typer.echo(str(problem))
     typer.echo(_validate_summary(loaded))

@@ -18,7 +18,7 @@ from deployer.core.address import study_of
 ZERO = Decimal("0.00")
 
 Verb = Literal["create", "update", "replace", "expire", "adopt", "forget", "approve", "reject",
-               "pay"]
+               "pay", "dispose", "grant", "revoke", "block", "unblock"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,9 @@ class Change:
     after: Mapping[str, Any] | None = None
     config: str | None = None  # the study configuration the change brings about
     payload: object = None  # the provider's own data: only the provider reads it
+    # Changes run stage by stage (what others need first, such as a qualification type the
+    # HITs require, has a lower stage); within a stage, addresses run concurrently.
+    stage: int = 1
 
     @property
     def study(self) -> str:

@@ -51,6 +51,12 @@ class Recorder(Protocol):
     def update(self, kind: type[T], match: Callable[[T], bool], **changes: Any) -> T:
         """Change fields of the one record of `kind` that `match` picks; return it changed."""
 
+    def find(self, kind: type[T], match: Callable[[T], bool]) -> T | None:
+        """The record of `kind` that `match` picks, as recorded now (None: there is none)."""
+
+    def pseudonym(self, worker: str) -> str:
+        """The environment's pseudonym for a worker (core.results)."""
+
 
 class Cache(Protocol):
     """What a command kept from an earlier run, by key (JSON-ready values)."""

@@ -48,6 +48,12 @@ def new_pseudonym_key() -> str:
     return secrets.token_hex(16)
 
 
+def lineage_key(lineage: str) -> str:
+    """The key of an environment recorded before keys were kept: drawn from its random
+    lineage, so every teammate reading the same lockfile gets the same pseudonyms."""
+    return hashlib.sha256(f"pseudonym key of {lineage}".encode()).hexdigest()[:32]
+
+
 def pseudonym(key: str, worker: str) -> str:
     """The stable stand-in for a worker within one environment: `p` + a keyed hash."""
     digest = hmac.new(key.encode("utf-8"), worker.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from deployer.core.participants import Block, Compensation, QualificationSpec
 from deployer.core.study import Study
 
 Verdict = Literal["approve", "reject", ""]
@@ -43,3 +44,6 @@ class Desired:
     reviews: Mapping[str, Review] = field(default_factory=dict)  # study -> its review file
     # what `deploy results` saved: posted object (MTurk: HIT ID) -> its submissions in the files
     saved: Mapping[str, int] = field(default_factory=dict)
+    qualifications: Mapping[str, QualificationSpec] = field(default_factory=dict)  # by name
+    blocks: tuple[Block, ...] | None = None  # None: no blocks file, blocks are not managed
+    compensation: tuple[Compensation, ...] = ()

@@ -19,6 +19,7 @@ from deployer.core.errors import DeployError
 from deployer.core.plan import Change, Plan
 from deployer.core.provider import Clock, Connection, Report
 from deployer.core.records import EnvLock
+from deployer.core.results import pseudonym
 from deployer.engine.lockfile import Format, LockWriter
 
 T = TypeVar("T")
@@ -57,6 +58,13 @@ class Recorder:
         self._commit(change)
         return updated[0]
 
+    def find(self, kind: type[T], match: Callable[[T], bool]) -> T | None:
+        with self._memory:
+            return next((r for r in self._env.of(kind) if match(r)), None)
+
+    def pseudonym(self, worker: str) -> str:
+        return pseudonym(self._env.pseudonym_key, worker)
+
     def applied(self, study: str, config_hash: str) -> None:
         if config_hash not in self._env.applied_hashes(study):
             self._commit(lambda env: env.with_applied(study, config_hash))
@@ -89,7 +97,8 @@ class Outcome:
 
 def execute(plan: Plan, connection: Connection, recorder: Recorder,
             configs: Mapping[str, str], clock: Clock, report: Report) -> Outcome:
-    """Run the plan: one address's changes in order, different addresses concurrently.
+    """Run the plan stage by stage: within a stage, one address's changes in order and
+    different addresses concurrently.
 
     A failed change stops the rest of its address (they depend on it) but not other addresses.
     Studies whose changes all succeeded get their configuration recorded as applied.
@@ -102,18 +111,21 @@ def execute(plan: Plan, connection: Connection, recorder: Recorder,
                 return str(error)
         return None
 
-    lanes: dict[str, list[Change]] = {}
-    for change in plan.changes:
-        lanes.setdefault(change.address, []).append(change)
+    failures: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = {address: pool.submit(run_lane, lane) for address, lane in lanes.items()}
-        results = {address: future.result() for address, future in futures.items()}
-    failures = {address: error for address, error in results.items() if error is not None}
+        for stage in sorted({c.stage for c in plan.changes}):
+            lanes: dict[str, list[Change]] = {}
+            for change in plan.changes:
+                if change.stage == stage and change.address not in failures:
+                    lanes.setdefault(change.address, []).append(change)
+            futures = {address: pool.submit(run_lane, lane) for address, lane in lanes.items()}
+            failures.update({address: error for address, future in futures.items()
+                             if (error := future.result()) is not None})
     for address, error in sorted(failures.items()):
         report(f"{address}: failed: {error}")
     failed_studies = {study_of(address) for address in failures}
     for study, config_hash in sorted(configs.items()):
         if study not in failed_studies:
             recorder.applied(study, config_hash)
-    done = sum(len(lane) for address, lane in lanes.items() if address not in failures)
+    done = sum(1 for c in plan.changes if c.address not in failures)
     return Outcome(done=done, failed=tuple(sorted(failures.items())))

@@ -26,7 +26,7 @@ from typing import Any
 from deployer.core import codec
 from deployer.core.errors import LockError
 from deployer.core.records import LOCK_VERSION, EnvLock, Lock, env_key, sort_records
-from deployer.core.results import new_pseudonym_key
+from deployer.core.results import lineage_key, new_pseudonym_key
 from deployer.engine.workspace import WORKDIR, workdir
 
 ENV_FIELDS = frozenset({"lineage", "serial", "applied", "pseudonym_key"})
@@ -116,7 +116,7 @@ def _environment(platform: str, environment: str, env: dict[str, Any],
                     for study, hashes in sorted(env.get("applied", {}).items()))
     return EnvLock(platform, environment, lineage=str(env["lineage"]), serial=int(env["serial"]),
                    records=sort_records(records), applied=applied,
-                   pseudonym_key=str(env.get("pseudonym_key", "")))
+                   pseudonym_key=str(env.get("pseudonym_key") or lineage_key(str(env["lineage"]))))
 
 
 def encode(lock: Lock) -> str:

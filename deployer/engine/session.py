@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,7 +17,6 @@ from deployer.core.plan import Plan
 from deployer.core.planning import plan_environment
 from deployer.core.provider import Connection, PlanOptions, Provider, Target
 from deployer.core.records import EnvLock, Lock
-from deployer.core.results import new_pseudonym_key
 from deployer.core.review import Desired
 from deployer.core.study import Study
 from deployer.engine import lockfile
@@ -71,16 +70,6 @@ def current_env(ws: Workspace, provider: Provider, environment: str) -> tuple[Pa
     env = lock.env(platform, environment)
     assert env is not None  # ensure_env made it
     return path, lock, env
-
-
-def ensure_key(ws: Workspace, provider: Provider, environment: str) -> EnvLock:
-    """The environment's record, with its pseudonym key written once if it had none (a
-    lockfile from before pseudonyms). Call it holding the apply lock."""
-    path, _lock, env = current_env(ws, provider, environment)
-    if env.pseudonym_key:
-        return env
-    keyed = replace(env, pseudonym_key=new_pseudonym_key())
-    return lockfile.LockWriter(path, lock_format(ws)).save(keyed)
 
 
 def make_plan(ws: Workspace, provider: Provider, environment: str, connection: Connection,

@@ -11,6 +11,7 @@ from deployer.providers.mturk.provider import MTURK
 from deployer.providers.mturk.spec.rules import build_study
 from deployer.providers.mturk.spec.template import write_template
 from deployer.spec.loader import Builder
+from deployer.spec.participants import WorkerRules
 from deployer.spec.reviews import ReviewRules
 
 # (studies folder, study name) -> (the study file written, the schema file written or None)
@@ -20,4 +21,5 @@ PROVIDERS: dict[str, Provider] = {"mturk": MTURK}
 BUILDERS: dict[str, Builder] = {"mturk": build_study}
 TEMPLATES: dict[str, Template] = {"mturk": write_template}
 REVIEW_RULES: dict[str, ReviewRules] = {"mturk": ReviewRules("assignment_id", 1024)}
+WORKER_RULES: dict[str, WorkerRules] = {"mturk": WorkerRules(r"A[A-Z0-9]{1,63}", "A1B2C3D4E5F6G7")}
 DEFAULT = "mturk"  # the platform of a study file that names none

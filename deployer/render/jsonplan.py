@@ -24,7 +24,8 @@ def _money(amount: Decimal | None) -> str | None:
 STEPS: dict[Verb, list[str]] = {
     "create": ["create"], "update": ["update"], "replace": ["expire", "create"],
     "expire": ["expire"], "adopt": ["adopt"], "forget": ["forget"],
-    "approve": ["approve"], "reject": ["reject"], "pay": ["pay"],
+    "approve": ["approve"], "reject": ["reject"], "pay": ["pay"], "dispose": ["dispose"],
+    "grant": ["grant"], "revoke": ["revoke"], "block": ["block"], "unblock": ["unblock"],
 }
 
 
@@ -63,7 +64,8 @@ def plan_document(plan: Plan) -> JsonDict:
         "has_changes": plan.has_changes,
         "summary": {"adopt": s.adopt, "create": s.create, "change": s.change,
                     "expire": s.expire, "forget": s.forget, "approve": s.approve,
-                    "reject": s.reject, "pay": s.pay},
+                    "reject": s.reject, "pay": s.pay, "dispose": s.dispose, "grant": s.grant,
+                    "revoke": s.revoke, "block": s.block, "unblock": s.unblock},
         "actions": [_change(c) for c in plan.changes],
         "drift": [_note(n) for n in plan.drift],
         "warnings": [_note(n) for n in plan.warnings],

@@ -24,6 +24,11 @@ VERBS: dict[Verb, tuple[str, str, str, str, bool]] = {
     "approve": ("ok", "approve a submission", "32", "will be approved", False),
     "reject": ("x", "reject a submission", "31", "will be rejected", False),
     "pay": ("$", "pay a bonus", "32", "will be paid a bonus", True),
+    "dispose": ("-", "dispose of", "31", "will be disposed of", False),
+    "grant": ("+q", "grant a qualification", "32", "will be granted", False),
+    "revoke": ("-q", "revoke a qualification", "31", "will be revoked", False),
+    "block": ("+b", "block a worker", "31", "will be blocked", False),
+    "unblock": ("-b", "lift a block", "32", "will be unblocked", False),
 }
 LONGEST_VALUE = 72  # long text (descriptions) is cut so the diff stays readable
 
@@ -38,6 +43,11 @@ class Summary:
     approve: int = 0
     reject: int = 0
     pay: int = 0
+    dispose: int = 0
+    grant: int = 0
+    revoke: int = 0
+    block: int = 0
+    unblock: int = 0
 
     def line(self) -> str:
         """`Plan: 2 to create, 1 to change, 1 to expire.` (the others only when present)."""
@@ -49,6 +59,9 @@ class Summary:
         parts += [f"{self.reject} to reject"] if self.reject else []
         parts += [f"{self.pay} {'bonus' if self.pay == 1 else 'bonuses'} to pay"] \
             if self.pay else []
+        parts += [f"{count} to {verb}" for verb, count in (
+            ("dispose of", self.dispose), ("grant", self.grant), ("revoke", self.revoke),
+            ("block", self.block), ("unblock", self.unblock)) if count]
         return "Plan: " + ", ".join(parts) + "."
 
 
@@ -63,6 +76,11 @@ def summarise(changes: Sequence[Change]) -> Summary:
         approve=verbs.count("approve"),
         reject=verbs.count("reject"),
         pay=verbs.count("pay"),
+        dispose=verbs.count("dispose"),
+        grant=verbs.count("grant"),
+        revoke=verbs.count("revoke"),
+        block=verbs.count("block"),
+        unblock=verbs.count("unblock"),
     )
 
 

@@ -8,8 +8,6 @@ platform says what the first column is called and how long feedback may be.
 from __future__ import annotations
 
 import csv
-import hashlib
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -19,12 +17,12 @@ from pathlib import Path
 
 from deployer.core.review import Decision, Review, Verdict
 from deployer.spec.loader import DEFAULT_DIR, Builder, Loaded, load_studies
-from deployer.spec.problems import Problem, file_problem, has_errors
+from deployer.spec.problems import Problem, has_errors
+from deployer.spec.tables import Table, read_table
 from deployer.spec.wording import closest
 
 REVIEWS = Path("reviews")
 RESULTS = Path("results")
-LARGEST = 20 * 1024 * 1024  # bytes: far beyond any real review, small enough to read at once
 MONEY = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
 VERDICTS: dict[str, Verdict] = {"approve": "approve", "reject": "reject", "": ""}
 NEEDED = ("decision", "feedback", "bonus", "bonus_reason")
@@ -49,64 +47,21 @@ def review_files(root: Path, environment: str | None = None) -> list[Path]:
 
 def load_review(file: Path, shown: str, rules: ReviewRules) -> tuple[Review | None, list[Problem]]:
     """The review in `file` (its study is the file name), or None, with every problem."""
-    try:
-        if file.stat().st_size > LARGEST:
-            return None, [file_problem(shown, f"is larger than {LARGEST // 2**20} MB; split it "
-                                       "or remove rows that need no decision")]
-        raw = file.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, [file_problem(shown, "is not UTF-8 text; save the file as UTF-8 CSV")]
-    except OSError as error:
-        return None, [file_problem(shown, f"cannot read the file: {error.strerror or error}")]
-    try:
-        rows = list(_rows(text))
-    except csv.Error as error:
-        return None, [file_problem(shown, f"is not valid CSV ({error})")]
-    digest = hashlib.sha256(raw).hexdigest()
-    if not rows:
-        return Review(file.stem, shown, (), digest), []
-    header = rows[0][1]
-    problems = _header_problems(shown, header, rules)
-    if problems:
-        return None, problems
-    decisions, problems = _decisions(shown, header, rows[1:], rules)
+    table = read_table(file, shown, (rules.id_column, *NEEDED), "as `deploy results` writes them")
+    if isinstance(table, list):
+        return None, table
+    decisions, problems = _decisions(table, rules)
     if has_errors(problems):
         return None, problems
-    return Review(file.stem, shown, tuple(decisions), digest), problems
+    return Review(file.stem, shown, tuple(decisions), table.digest), problems
 
 
-def _rows(text: str) -> list[tuple[int, list[str]]]:
-    """(first line, cells) of every record; a quoted cell may span lines."""
-    reader = csv.reader(io.StringIO(text))
-    found = []
-    line = 1
-    for cells in reader:
-        if any(cell.strip() for cell in cells):
-            found.append((line, cells))
-        line = reader.line_num + 1
-    return found
-
-
-def _header_problems(shown: str, header: list[str], rules: ReviewRules) -> list[Problem]:
-    names = [name.strip() for name in header]
-    wanted = (rules.id_column, *NEEDED)
-    missing = [name for name in wanted if name not in names]
-    if not missing:
-        return []
-    return [Problem(shown, 1, 1, "error", "", f"has no column {name!r}; the first line must name "
-                    f"the columns {', '.join(wanted)} (as `deploy results` writes them)")
-            for name in missing]
-
-
-def _decisions(shown: str, header: list[str], rows: Sequence[tuple[int, list[str]]],
-               rules: ReviewRules) -> tuple[list[Decision], list[Problem]]:
-    index = {name.strip(): i for i, name in enumerate(header)}
+def _decisions(table: Table, rules: ReviewRules) -> tuple[list[Decision], list[Problem]]:
     seen: dict[str, int] = {}
     decisions: list[Decision] = []
     problems: list[Problem] = []
-    for line, cells in rows:
-        row = _Row(shown, line, cells, index)
+    for line, cells in table.rows:
+        row = _Row(table, line, cells)
         ident = row.text(rules.id_column)
         if not ident:
             problems.append(row.problem(rules.id_column, "is empty; every row names one "
@@ -124,15 +79,14 @@ def _decisions(shown: str, header: list[str], rows: Sequence[tuple[int, list[str
 
 
 class _Row:
-    def __init__(self, shown: str, line: int, cells: list[str], index: dict[str, int]) -> None:
-        self.shown, self.line, self.cells, self.index = shown, line, cells, index
+    def __init__(self, table: Table, line: int, cells: list[str]) -> None:
+        self.table, self.line, self.cells = table, line, cells
 
     def text(self, name: str) -> str:
-        at = self.index[name]
-        return self.cells[at].strip() if at < len(self.cells) else ""
+        return self.table.cell(self.cells, name)
 
     def problem(self, name: str, message: str) -> Problem:
-        return Problem(self.shown, self.line, self.index[name] + 1, "error", name, message)
+        return self.table.problem(self.line, name, message)
 
     def decision(self, ident: str, rules: ReviewRules,
                  problems: list[Problem]) -> Decision | None:

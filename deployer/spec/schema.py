@@ -20,6 +20,17 @@ from deployer.spec.wording import closest, join_or, message, suggest
 
 
 @functools.cache
+def schema_file_text(name: str) -> str:
+    """Another schema shipped beside this module (`qualification.schema.json`)."""
+    return Path(__file__).with_name(name).read_text("utf-8")
+
+
+@functools.cache
+def _validator_of(name: str) -> Draft202012Validator:
+    return Draft202012Validator(json.loads(schema_file_text(name)))
+
+
+@functools.cache
 def schema_text() -> str:
     """The schema shipped inside the package (a copy of schema/study.schema.json).
 
@@ -34,9 +45,11 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(json.loads(schema_text()))
 
 
-def schema_problems(doc: Document) -> list[Problem]:
-    """Every schema violation in the document, each once, in the user's words."""
-    errors = list(_validator().iter_errors(doc.data))
+def schema_problems(doc: Document, schema: str = "") -> list[Problem]:
+    """Every schema violation in the document, each once, in the user's words; against the
+    study schema unless another shipped `schema` file is named."""
+    validator = _validator_of(schema) if schema else _validator()
+    errors = list(validator.iter_errors(doc.data))
     context = _Context(doc, errors)
     found: list[Problem] = []
     for error in errors:

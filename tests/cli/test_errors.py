@@ -20,7 +20,7 @@ def test_a_lost_lockfile_is_an_error_and_adopt_rebuilds_it(
     project: Path, served: tuple[str, Emulator], capsys: Capsys
 ) -> None:
     url = served[0]
-    write_study(project, assignments=12, max_assignments_per_hit=9)
+    write_study(project, assignments=12, max_assignments_per_hit=9, repeat_workers="allowed")
     assert deploy(capsys, "apply", "--auto-approve", "--endpoint-url", url).code == 0
     lock = project / ".deploy" / "local.lock"
     mark = lineage_mark(json.loads(lock.read_text())["environments"]["mturk/local"]["lineage"])

@@ -88,7 +88,8 @@ def test_a_broken_review_file_stops_plan_with_every_error(
     result = deploy(capsys, "plan", "--endpoint-url", served[0])
     assert result.code == 1 and result.out == ""
     assert result.err == (
-        "error: the review files have 2 errors; fix them (see `deploy validate`):\n"
+        "error: the review and participant files have 2 errors; fix them (see `deploy "
+        "validate`):\n"
         "  reviews/local/pilot.csv:2:5: error: feedback: is empty; a rejection needs feedback: "
         "the worker reads it, so say what the work missed\n"
         "  reviews/local/pilot.csv:3:6: error: bonus: is '$2'; write the total bonus in dollars, "

@@ -15,6 +15,7 @@ import pytest
 
 from deployer.core.errors import LockError
 from deployer.core.records import EnvLock, Lock
+from deployer.core.results import lineage_key
 from deployer.engine import lockfile
 from deployer.engine.workspace import Workspace
 from deployer.providers.mturk.records import RecordedHit
@@ -129,9 +130,13 @@ def test_a_version_1_lockfile_is_read_and_upgraded_on_the_next_write(tmp_path: P
     new = json.loads(path.read_text())
     assert new["version"] == 2
     assert sorted(new["environments"]) == ["mturk/production", "mturk/sandbox"]
-    assert new["environments"]["mturk/production"] == old["environments"]["production"]
+    production = old["environments"]["production"]
+    assert new["environments"]["mturk/production"] == {
+        **production, "pseudonym_key": lineage_key(production["lineage"])}
     upgraded = new["environments"]["mturk/sandbox"]
     assert upgraded["serial"] == old["environments"]["sandbox"]["serial"] + 1
+    # The one addition: the key of its pseudonyms, drawn from its lineage so teammates agree.
+    assert upgraded.pop("pseudonym_key") == lineage_key(upgraded["lineage"])
     assert {**upgraded, "serial": 0} == {**old["environments"]["sandbox"], "serial": 0}
 
 

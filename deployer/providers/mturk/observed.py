@@ -59,6 +59,7 @@ class Observed:
     # -> the bonus payments MTurk reports for it.
     assignments: Mapping[str, tuple[ObservedAssignment, ...]] = field(default_factory=dict)
     bonuses: Mapping[str, tuple[Decimal, ...]] = field(default_factory=dict)
+    participants: Participants = field(default_factory=lambda: Participants())
 
 
 @dataclass(frozen=True)
@@ -72,3 +73,27 @@ class ObservedAssignment:
     submitted_at: datetime | None
     auto_approval_at: datetime | None
     reviewed_at: datetime | None  # when approved or rejected
+
+
+@dataclass(frozen=True)
+class ObservedQualificationType:
+    type_id: str
+    title: str  # its Name
+    description: str
+    keywords: str
+    status: str  # Active | Inactive
+    auto_granted: bool
+    auto_granted_value: int | None
+    retry_delay: int | None
+
+
+@dataclass(frozen=True)
+class Participants:
+    """What MTurk reports about qualification types and blocks, where the plan needs it."""
+
+    # by type ID: the types deploy records, and those found by the title deploy would give them
+    types: Mapping[str, ObservedQualificationType] = field(default_factory=dict)
+    titles: Mapping[str, str] = field(default_factory=dict)  # title -> type ID, found by title
+    grants: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # type ID -> workers
+    blocks: Mapping[str, str] | None = None  # worker -> reason; None: not asked
+    unknown: frozenset[str] = frozenset()  # custom type IDs in requirements MTurk does not know

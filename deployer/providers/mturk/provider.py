@@ -18,7 +18,12 @@ from deployer.providers.mturk.observed import Observed
 from deployer.providers.mturk.plan import planner
 from deployer.providers.mturk.plan.payloads import PAYLOADS
 from deployer.providers.mturk.platform import ENVIRONMENTS, PLATFORM, REHEARSAL
-from deployer.providers.mturk.records import RecordedBonus, RecordedHit
+from deployer.providers.mturk.records import (
+    RecordedBlock,
+    RecordedBonus,
+    RecordedHit,
+    RecordedQualificationType,
+)
 from deployer.providers.mturk.study import Study as MTurkStudy
 
 
@@ -26,7 +31,8 @@ class MTurkProvider:
     platform: Platform = PLATFORM
     environments = ENVIRONMENTS
     rehearsal: str | None = REHEARSAL
-    record_types: tuple[type[Record], ...] = (RecordedHit, RecordedBonus)
+    record_types: tuple[type[Record], ...] = (RecordedHit, RecordedBonus,
+                                               RecordedQualificationType, RecordedBlock)
     payload_types: tuple[type, ...] = PAYLOADS
 
     def plan(self, desired: Desired, env: EnvLock, observed: object, now: datetime,
@@ -34,7 +40,7 @@ class MTurkProvider:
         mine = [s for s in desired.studies if isinstance(s, MTurkStudy)]
         if len(mine) != len(desired.studies) or not isinstance(observed, Observed):
             raise TypeError("the MTurk planner was handed another platform's values")
-        return planner.plan(mine, desired.reviews, desired.saved, env, observed, now, options)
+        return planner.plan(mine, desired, env, observed, now, options)
 
     @contextmanager
     def connect(self, target: Target) -> Iterator[Connection]:

@@ -102,3 +102,40 @@ class RecordedBonus:
     @property
     def study(self) -> str:
         return study_of(self.address)
+
+
+QualificationStatus = Literal["pending", "live", "disposed"]
+# pending:  about to be created (CreateQualificationType has no token: found again by title)
+# live:     MTurk holds it as type_id
+# disposed: deleted by deploy (its file was removed)
+
+
+@dataclass(frozen=True)
+class RecordedQualificationType:
+    """A qualification type deploy manages in this environment."""
+
+    table: ClassVar[str] = "qualifications"
+
+    name: str  # what deploy calls it: "participants:pilot", "qualification:native", ...
+    title: str  # its Name on MTurk, unique on the account
+    status: QualificationStatus
+    type_id: str | None = None
+    created_at: datetime | None = None
+
+    @property
+    def key(self) -> tuple[str | int, ...]:
+        return (self.name,)
+
+
+@dataclass(frozen=True)
+class RecordedBlock:
+    """A worker deploy blocked, by pseudonym: only blocks deploy made are ever lifted."""
+
+    table: ClassVar[str] = "blocks"
+
+    worker: str  # pseudonym
+    status: Literal["blocked", "lifted"] = "blocked"
+
+    @property
+    def key(self) -> tuple[str | int, ...]:
+        return (self.worker,)

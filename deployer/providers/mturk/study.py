@@ -13,6 +13,12 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Literal
 
+# Qualification types deploy manages are named in requirements until their ID in an environment
+# is known: `qualification:NAME` (qualifications/NAME.yaml) and `participants:STUDY`.
+NAMED = "qualification:"
+PARTICIPANTS = "participants:"
+COMPENSATION = "compensation:"
+MANAGED = (NAMED, PARTICIPANTS, COMPENSATION)
 # The study never spells the Masters ID: it differs between sandbox and production.
 MASTERS = "MASTERS"
 MASTERS_IDS = {
@@ -67,6 +73,9 @@ class Study:
     budget: Decimal | None
     digest: str  # sha256 of the study file and every file it references
     review: Literal["manual", "approve_all"] = "manual"  # approve_all: pay every submission
+    repeat_workers: Literal["allowed", "excluded"] = "allowed"  # excluded: one HIT per person
+    exclude: tuple[str, ...] = ()  # studies whose workers may not take this one
+    only: tuple[tuple[str, bool], ...] = ()  # (study, approved work only): who alone may take it
 
     @property
     def requires_masters(self) -> bool:
@@ -97,5 +106,9 @@ class Study:
             "question": self.question,
             "qualifications": [repr(q) for q in self.qualifications],
         }
+        # Only when set, so studies without them keep the hashes sandbox recorded before.
+        participants = {"repeat_workers": self.repeat_workers == "excluded",
+                        "exclude": list(self.exclude), "only": [list(o) for o in self.only]}
+        shape.update({key: value for key, value in participants.items() if value})
         blob = json.dumps(shape, sort_keys=True).encode("utf-8")
         return hashlib.sha256(blob).hexdigest()[:16]

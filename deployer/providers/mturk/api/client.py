@@ -19,9 +19,9 @@ import botocore.exceptions
 from botocore.config import Config
 
 from deployer.core.errors import DeployError, PlatformError
-from deployer.providers.mturk.api.wire import hit_type_params, observed_hit
+from deployer.providers.mturk.api.wire import hit_type_params, observed_hit, qualification_params
 from deployer.providers.mturk.observed import Observed, ObservedHit
-from deployer.providers.mturk.plan.payloads import HitType, NewHit
+from deployer.providers.mturk.plan.payloads import HitType, NewHit, QualificationType
 
 ENDPOINTS = {
     "sandbox": "https://mturk-requester-sandbox.us-east-1.amazonaws.com",
@@ -41,6 +41,9 @@ HIT_ID = re.compile(r"\b[0-9A-Z]{30}\b")
 HIT_ALREADY_EXISTS = "AWS.MechanicalTurk.HitAlreadyExists"
 HIT_DOES_NOT_EXIST = "AWS.MechanicalTurk.HITDoesNotExist"
 INVALID_ASSIGNMENT_STATE = "AWS.MechanicalTurk.InvalidAssignmentState"
+QUALIFICATION_TYPE_DOES_NOT_EXIST = "AWS.MechanicalTurk.QualificationTypeDoesNotExist"
+QUALIFICATION_DOES_NOT_EXIST = "AWS.MechanicalTurk.QualificationDoesNotExist"
+TYPE_ALREADY_EXISTS = "AWS.MechanicalTurk.QualificationTypeAlreadyExists"
 REPEATED = {HIT_ALREADY_EXISTS, "AWS.MechanicalTurk.DuplicateRequest"}
 ALREADY_PROCESSED = re.compile(r"already (been )?processed")
 SERVER_TIME = re.compile(r"\s*\(\d+( s)?\)\s*$")
@@ -235,6 +238,100 @@ class MTurk:
         except MTurkError as error:
             if not _already_done(error):
                 raise
+
+    # --- qualification types, grants and blocks ---------------------------------------------
+
+    def qualification_type(self, type_id: str) -> dict[str, Any] | None:
+        try:
+            found = self._call("get_qualification_type", QualificationTypeId=type_id)
+        except MTurkError as error:
+            if error.turk_code == QUALIFICATION_TYPE_DOES_NOT_EXIST or "does not exist" in str(
+                    error):
+                return None
+            raise
+        return dict(found["QualificationType"])
+
+    def qualification_type_titled(self, title: str) -> dict[str, Any] | None:
+        """Our own type with exactly this Name (MTurk's Query is a fuzzy search)."""
+        params: dict[str, Any] = {"Query": title, "MustBeRequestable": False,
+                                  "MustBeOwnedByCaller": True, "MaxResults": PAGE}
+        while True:
+            page = self._call("list_qualification_types", **params)
+            for found in page.get("QualificationTypes", []):
+                if found["Name"] == title and found.get("QualificationTypeStatus") != "Disposing":
+                    return dict(found)
+            token = page.get("NextToken")
+            if not page.get("QualificationTypes") or not token:
+                return None
+            params["NextToken"] = token
+
+    def create_qualification_type(self, spec: QualificationType) -> str:
+        """The new type's ID; a type of that title already made (by a crashed apply) is ours."""
+        try:
+            created = self._call("create_qualification_type", **qualification_params(spec),
+                                 Name=spec.title, Keywords=spec.keywords,
+                                 QualificationTypeStatus="Active")
+        except MTurkError as error:
+            found = self.qualification_type_titled(spec.title)
+            if error.turk_code != TYPE_ALREADY_EXISTS or found is None:
+                raise
+            return str(found["QualificationTypeId"])
+        return str(created["QualificationType"]["QualificationTypeId"])
+
+    def update_qualification_type(self, type_id: str, spec: QualificationType) -> None:
+        self._call("update_qualification_type", QualificationTypeId=type_id,
+                   QualificationTypeStatus="Active", **qualification_params(spec))
+
+    def delete_qualification_type(self, type_id: str) -> None:
+        try:
+            self._call("delete_qualification_type", QualificationTypeId=type_id)
+        except MTurkError as error:
+            if error.turk_code != QUALIFICATION_TYPE_DOES_NOT_EXIST:
+                raise
+
+    def workers_with(self, type_id: str) -> dict[str, int]:
+        """Worker -> value of every worker the type is granted to."""
+        params: dict[str, Any] = {"QualificationTypeId": type_id, "Status": "Granted",
+                                  "MaxResults": PAGE}
+        found: dict[str, int] = {}
+        while True:
+            page = self._call("list_workers_with_qualification_type", **params)
+            for qual in page.get("Qualifications", []):
+                found[qual["WorkerId"]] = int(qual.get("IntegerValue", 1))
+            token = page.get("NextToken")
+            if not page.get("Qualifications") or not token:
+                return found
+            params["NextToken"] = token
+
+    def grant(self, type_id: str, worker: str, value: int) -> None:
+        self._call("associate_qualification_with_worker", QualificationTypeId=type_id,
+                   WorkerId=worker, IntegerValue=value, SendNotification=False)
+
+    def revoke(self, type_id: str, worker: str, reason: str) -> None:
+        try:
+            self._call("disassociate_qualification_from_worker", QualificationTypeId=type_id,
+                       WorkerId=worker, Reason=reason)
+        except MTurkError as error:
+            if error.turk_code != QUALIFICATION_DOES_NOT_EXIST:
+                raise  # revoked already (our own first attempt): done
+
+    def blocks(self) -> dict[str, str]:
+        params: dict[str, Any] = {"MaxResults": PAGE}
+        found: dict[str, str] = {}
+        while True:
+            page = self._call("list_worker_blocks", **params)
+            found.update({b["WorkerId"]: b.get("Reason", "") for b in page.get("WorkerBlocks",
+                                                                              [])})
+            token = page.get("NextToken")
+            if not page.get("WorkerBlocks") or not token:
+                return found
+            params["NextToken"] = token
+
+    def block(self, worker: str, reason: str) -> None:
+        self._call("create_worker_block", WorkerId=worker, Reason=reason)
+
+    def unblock(self, worker: str, reason: str) -> None:
+        self._call("delete_worker_block", WorkerId=worker, Reason=reason)
 
     def balance(self) -> Decimal:
         return Decimal(self._call("get_account_balance")["AvailableBalance"])

@@ -20,6 +20,7 @@ from deployer.core.records import EnvLock
 from deployer.core.results import Submission
 from deployer.core.review import Desired
 from deployer.providers.mturk.api.client import ENDPOINTS, Endpoint, MTurk, connect
+from deployer.providers.mturk.api.observe_people import observe_people, wanted_here
 from deployer.providers.mturk.api.steps import Steps
 from deployer.providers.mturk.api.wire import observed_assignment, submission
 from deployer.providers.mturk.observed import Observed, ObservedHit
@@ -27,6 +28,7 @@ from deployer.providers.mturk.plan.identity import parse_annotation
 from deployer.providers.mturk.plan.payloads import payload_of
 from deployer.providers.mturk.plan.review import bonus_assignments, under_review
 from deployer.providers.mturk.records import RecordedHit
+from deployer.providers.mturk.study import PARTICIPANTS
 
 EMULATOR_STATE = "emulator.json"
 
@@ -43,7 +45,11 @@ class MTurkConnection:
         recorded = {h.hit_id for h in env.of(RecordedHit) if h.hit_id and h.status != "gone"}
         # Every deploy HIT, this lockfile's or not: the planner adopts ours, flags the others.
         observed = self.mturk.observe(recorded, lambda text: parse_annotation(text) is not None)
-        reviewed = under_review(desired)
+        people = observe_people(self.mturk, env, desired)
+        took_part = {w.name[len(PARTICIPANTS):] for w in wanted_here(env, desired)
+                     if w.name.startswith(PARTICIPANTS)}
+        reviewed = under_review(desired) | took_part
+        observed = replace(observed, participants=people)
         if not reviewed:
             return observed
         assignments = {}

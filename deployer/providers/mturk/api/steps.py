@@ -13,6 +13,7 @@ from decimal import Decimal
 from deployer.core.errors import DeployError
 from deployer.core.provider import Clock, Recorder, Report
 from deployer.providers.mturk.api.client import INVALID_ASSIGNMENT_STATE, MTurk, MTurkError
+from deployer.providers.mturk.api.people import PeopleSteps, resolved, resolved_type
 from deployer.providers.mturk.observed import ObservedHit
 from deployer.providers.mturk.plan.payloads import (
     Adopt,
@@ -47,7 +48,7 @@ class Steps:
             case Extend():
                 self.extend(payload)
             case UpdateType(hit_id=hit_id, hit_type=hit_type, config_hash=config_hash):
-                seen = self.mturk.update_type(hit_id, hit_type)
+                seen = self.mturk.update_type(hit_id, resolved_type(hit_type, self.recorder))
                 self.mark(hit_id, hit_type_id=seen.hit_type_id, hit_group_id=seen.hit_group_id,
                           config_hash=config_hash)
                 self.report(f"{payload.address}: HIT type of {hit_id} updated")
@@ -67,6 +68,8 @@ class Steps:
                 self.reject(payload)
             case Pay():
                 self.pay(payload)
+            case _:
+                PeopleSteps(self.mturk, self.recorder, self.clock, self.report).run(payload)
 
     def mark(self, hit_id: str, **changes: object) -> None:
         self.recorder.update(RecordedHit, lambda h: h.hit_id == hit_id, **changes)
@@ -74,7 +77,7 @@ class Steps:
     def create(self, hit: NewHit) -> None:
         planned = intent(hit)
         self.recorder.put(planned)
-        seen = self.mturk.create_hit(hit, self.clock())
+        seen = self.mturk.create_hit(resolved(hit, self.recorder), self.clock())
         self.recorder.put(live(planned, seen))
         url = self.mturk.endpoint.preview_url(seen.hit_group_id)
         size = hit.max_assignments

@@ -10,8 +10,12 @@ from typing import Any
 
 from deployer.core.results import Submission
 from deployer.providers.mturk.api.answers import cell, parse_answers
-from deployer.providers.mturk.observed import ObservedAssignment, ObservedHit
-from deployer.providers.mturk.plan.payloads import HitType
+from deployer.providers.mturk.observed import (
+    ObservedAssignment,
+    ObservedHit,
+    ObservedQualificationType,
+)
+from deployer.providers.mturk.plan.payloads import HitType, QualificationType
 from deployer.providers.mturk.records import RecordedHit
 from deployer.providers.mturk.study import Locale, Requirement
 
@@ -26,6 +30,28 @@ def hit_type_params(hit_type: HitType) -> dict[str, Any]:
         "AutoApprovalDelayInSeconds": hit_type.auto_approval_delay,
         "QualificationRequirements": [requirement_params(q) for q in hit_type.qualifications],
     }
+
+
+def qualification_params(spec: QualificationType) -> dict[str, Any]:
+    """UpdateQualificationType's members besides the ID and status (CreateQualificationType
+    takes Name and Keywords too: Name and Keywords never change)."""
+    params: dict[str, Any] = {"Description": spec.description, "AutoGranted": spec.auto_granted}
+    if spec.auto_granted:
+        params["AutoGrantedValue"] = spec.auto_granted_value or 1
+    if spec.retry_delay is not None:
+        params["RetryDelayInSeconds"] = spec.retry_delay
+    return params
+
+
+def observed_type(raw: dict[str, Any]) -> ObservedQualificationType:
+    return ObservedQualificationType(
+        type_id=raw["QualificationTypeId"], title=raw["Name"],
+        description=raw.get("Description", ""), keywords=raw.get("Keywords", ""),
+        status=raw.get("QualificationTypeStatus", "Active"),
+        auto_granted=bool(raw.get("AutoGranted", False)),
+        auto_granted_value=raw.get("AutoGrantedValue") if raw.get("AutoGranted") else None,
+        retry_delay=raw.get("RetryDelayInSeconds"),
+    )
 
 
 def requirement_params(requirement: Requirement) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from deployer.providers.mturk.plan.identity import desired_expiry, hit_type, req
 from deployer.providers.mturk.plan.payloads import Adopt, Edit, Expire, Forget, HitType, UpdateType
 from deployer.providers.mturk.plan.typediff import type_changes
 from deployer.providers.mturk.records import RecordedHit, adopted_record
-from deployer.providers.mturk.study import Study
+from deployer.providers.mturk.study import PARTICIPANTS, Requirement, Study
 
 
 @dataclass(frozen=True)
@@ -167,9 +167,16 @@ def live_slot(ctx: Context, study: Study, record: RecordedHit,
             found = found + act(change(Expire(address, hit.hit_id, record.generation),
                                        f"closes_at in {study.path} has passed"))
         return plain, found  # the batch ran its course: nothing left to change
-    want = hit_type(study, ctx.environment)
+    want = hit_type(study, ctx.environment, ctx.types)
     edits = type_changes(want, hit)
     question = record.fingerprint != study.fingerprint
+    if edits and hit.started > 0 and not question and only_participants(ctx, want, hit):
+        # Not worth a replacement (workers already on it would keep working on the old HIT
+        # anyway): it stays as it is until it closes; new HITs keep earlier participants out.
+        found = found + warn(address, f"HIT {hit.hit_id} has accepted work, so it keeps its "
+                             "HIT type: it does not keep out earlier participants",
+                             "new HITs of the study do; to close it now, set `state: closed`")
+        edits = ()
     if question or (edits and hit.started > 0):
         slot, more = replace_slot(ctx, study, record, hit, plain, edits, question)
         return slot, found + more
@@ -177,6 +184,19 @@ def live_slot(ctx: Context, study: Study, record: RecordedHit,
         found = found + act(update_type(ctx, study, record, hit, want, edits))
     slot, more = expiry_slot(ctx, study, record, hit, plain)
     return slot, found + more
+
+
+def only_participants(ctx: Context, want: HitType, hit: ObservedHit) -> bool:
+    """Whether the HIT type differs only by the requirements on who took part in a study
+    (the one-response-per-person default, exclude or only arriving on a HIT in use)."""
+    ids = {ctx.types[name] for name in ctx.types if name.startswith(PARTICIPANTS)}
+
+    def others(requirements: tuple[Requirement, ...]) -> tuple[Requirement, ...]:
+        return tuple(q for q in requirements
+                     if q.type_id not in ids and not q.type_id.startswith(PARTICIPANTS))
+
+    return not type_changes(replace(want, qualifications=others(want.qualifications)),
+                            replace(hit, qualifications=others(hit.qualifications)))
 
 
 def max_drift(record: RecordedHit, hit: ObservedHit) -> Findings:

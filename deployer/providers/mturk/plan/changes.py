@@ -11,18 +11,27 @@ from deployer.core.text import stamp
 from deployer.providers.mturk.observed import ObservedAssignment
 from deployer.providers.mturk.plan.payloads import (
     Adopt,
+    AdoptQualification,
     Approve,
+    BlockWorker,
     Create,
+    CreateQualification,
+    DisposeQualification,
     Edit,
     Expire,
     Extend,
     Forget,
+    Grant,
     HitPayload,
     NewHit,
+    ParticipantPayload,
     Pay,
     Reject,
     Replace,
     ReviewPayload,
+    Revoke,
+    Unblock,
+    UpdateQualification,
     UpdateType,
 )
 from deployer.providers.mturk.plan.typediff import describe, describe_all
@@ -94,6 +103,34 @@ def review_change(payload: ReviewPayload, reason: str, worker: str, seen: Observ
                      Attribute("reason", why, quoted=True)]
     return Change(payload.address, verb, kind, reason, cost, tuple(rows), before, after, None,
                   payload)
+
+
+def participant_change(payload: ParticipantPayload, reason: str,
+                       rows: tuple[Attribute, ...]) -> Change:
+    """A change to who may work: qualification types (before the HITs that require them, and
+    disposed of after them), grants, revocations and blocks; workers shown by pseudonym."""
+    verb: Verb
+    match payload:
+        case CreateQualification():
+            verb, kind, stage = "create", "create_qualification", 0
+        case UpdateQualification():
+            verb, kind, stage = "update", "update_qualification", 0
+        case AdoptQualification():
+            verb, kind, stage = "adopt", "adopt_qualification", 0
+        case DisposeQualification():
+            verb, kind, stage = "dispose", "dispose_qualification", 3
+        case Grant():
+            verb, kind, stage = "grant", "grant", 2
+        case Revoke():
+            verb, kind, stage = "revoke", "revoke", 2
+        case BlockWorker():
+            verb, kind, stage = "block", "block", 2
+        case Unblock():
+            verb, kind, stage = "unblock", "unblock", 2
+    before = {a.field: a.old for a in rows if a.old is not None} or None
+    after = {a.field: a.new for a in rows}
+    return Change(payload.address, verb, kind, reason, ZERO, rows, before, after, None, payload,
+                  stage)
 
 
 def _new_hit(hit: NewHit) -> tuple[Attribute, ...]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
@@ -24,6 +25,7 @@ class Context:
     env_lock: EnvLock
     observed: Observed
     now: datetime
+    types: Mapping[str, str] = field(default_factory=dict)  # managed type name -> its ID here
 
     @property
     def lineage(self) -> str:

@@ -7,12 +7,19 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from deployer.core.address import study_of
 from deployer.providers.mturk.plan.payloads import HitType
-from deployer.providers.mturk.study import MASTERS, MASTERS_IDS, Requirement, Study
+from deployer.providers.mturk.study import (
+    MASTERS,
+    MASTERS_IDS,
+    PARTICIPANTS,
+    Requirement,
+    Study,
+)
 
 ANNOTATION_PREFIX = "deploy:"
 _ANNOTATION = re.compile(
@@ -21,6 +28,10 @@ _ANNOTATION = re.compile(
 )
 LINEAGE_MARK = 8  # the lineage's first characters: enough to tell two projects apart
 TOKEN_LENGTH = 64  # MTurk's UniqueRequestToken limit
+EMPTY: Mapping[str, str] = {}
+# The value of a participants type: took part (submitted, or rejected), or approved.
+TOOK_PART = 1
+APPROVED = 2
 
 
 def _digest(*parts: object) -> str:
@@ -83,13 +94,31 @@ def parse_annotation(text: str) -> Tag | None:
     return Tag(match["lineage"], match["address"], int(match["generation"]), match["fingerprint"])
 
 
-def resolve(requirement: Requirement, environment: str) -> Requirement:
-    if requirement.type_id != MASTERS:
-        return requirement
-    return replace(requirement, type_id=MASTERS_IDS[environment])
+def resolve(requirement: Requirement, environment: str,
+            types: Mapping[str, str] = EMPTY) -> Requirement:
+    """The requirement as MTurk takes it: the environment's Masters ID, and the ID of a type
+    deploy manages where it is known (a type this apply creates first stays named)."""
+    if requirement.type_id == MASTERS:
+        return replace(requirement, type_id=MASTERS_IDS[environment])
+    return replace(requirement, type_id=types.get(requirement.type_id, requirement.type_id))
 
 
-def hit_type(study: Study, environment: str) -> HitType:
+def participant_requirements(study: Study) -> tuple[Requirement, ...]:
+    """Who may take the study, by the types that record who took part in which study:
+    hidden altogether (DiscoverPreviewAndAccept) from everyone else."""
+    hidden = "DiscoverPreviewAndAccept"
+    kept_out = ([study.name] if study.repeat_workers == "excluded" else []) + list(study.exclude)
+    found = [Requirement(PARTICIPANTS + name, "DoesNotExist", actions_guarded=hidden)
+             for name in kept_out]
+    found += [Requirement(PARTICIPANTS + name, "GreaterThanOrEqualTo", (APPROVED,),
+                          actions_guarded=hidden) if approved
+              else Requirement(PARTICIPANTS + name, "Exists", actions_guarded=hidden)
+              for name, approved in study.only]
+    return tuple(found)
+
+
+def hit_type(study: Study, environment: str, types: Mapping[str, str] = EMPTY) -> HitType:
+    wanted = (*study.qualifications, *participant_requirements(study))
     return HitType(
         title=study.title,
         description=study.description,
@@ -97,7 +126,7 @@ def hit_type(study: Study, environment: str) -> HitType:
         reward=f"{study.reward:.2f}",
         assignment_duration=study.assignment_duration,
         auto_approval_delay=study.auto_approval_delay,
-        qualifications=tuple(resolve(q, environment) for q in study.qualifications),
+        qualifications=tuple(resolve(q, environment, types) for q in wanted),
     )
 
 

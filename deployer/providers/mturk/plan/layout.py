@@ -98,7 +98,7 @@ def _new_slots(study: Study, existing: int, extra: int, first: int, blocked: lis
 
 def materialise(ctx: Context, study: Study, slot: Slot) -> Findings:
     """The Create, Replace or Extend a slot stands for, if any."""
-    want = hit_type(study, ctx.environment)
+    want = hit_type(study, ctx.environment, ctx.types)
     if slot.fresh is not None:
         return _fresh(ctx, study, slot, slot.fresh, want)
     if slot.hit is None or slot.record is None or not (slot.add or slot.expiry):

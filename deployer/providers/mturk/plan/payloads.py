@@ -151,10 +151,93 @@ class Pay:
     reason: str
 
 
+@dataclass(frozen=True)
+class QualificationType:
+    """What CreateQualificationType and UpdateQualificationType send."""
+
+    title: str  # Name (fixed once created)
+    description: str
+    keywords: str  # comma-joined; carries deploy's mark so the type is found again as ours
+    auto_granted: bool = False
+    auto_granted_value: int | None = None
+    retry_delay: int | None = None
+
+
+@dataclass(frozen=True)
+class CreateQualification:
+    address: str
+    name: str  # deploy's name for the type: "participants:pilot", "qualification:native"
+    spec: QualificationType
+
+
+@dataclass(frozen=True)
+class UpdateQualification:
+    address: str
+    name: str
+    type_id: str
+    spec: QualificationType
+
+
+@dataclass(frozen=True)
+class AdoptQualification:
+    """A type with our title and mark exists but is not recorded: record it, never create."""
+
+    address: str
+    name: str
+    title: str
+    type_id: str
+
+
+@dataclass(frozen=True)
+class DisposeQualification:
+    address: str
+    name: str
+    type_id: str
+
+
+@dataclass(frozen=True)
+class Grant:
+    """AssociateQualificationWithWorker, without notifying the worker. The worker is named by
+    an assignment of theirs (asked of MTurk at apply time) or, from a file a person wrote, by
+    ID: no ID a plan did not already hold ends up in a saved plan."""
+
+    address: str
+    name: str
+    value: int
+    assignment_id: str | None = None
+    worker: str | None = None
+
+
+@dataclass(frozen=True)
+class Revoke:
+    """DisassociateQualificationFromWorker of the worker with this pseudonym."""
+
+    address: str
+    name: str
+    worker: str  # pseudonym: found among the type's workers at apply time
+
+
+@dataclass(frozen=True)
+class BlockWorker:
+    address: str
+    worker: str  # from workers/ENV/blocked.csv
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unblock:
+    address: str
+    worker: str  # pseudonym of a worker deploy blocked
+
+
 HitPayload = Create | Extend | UpdateType | Replace | Expire | Adopt | Forget
 ReviewPayload = Approve | Reject | Pay
-Payload = HitPayload | ReviewPayload
-PAYLOADS = (Create, Extend, UpdateType, Replace, Expire, Adopt, Forget, Approve, Reject, Pay)
+ParticipantPayload = (CreateQualification | UpdateQualification | AdoptQualification
+                      | DisposeQualification | Grant | Revoke | BlockWorker | Unblock)
+Payload = HitPayload | ReviewPayload | ParticipantPayload
+PAYLOADS = (Create, Extend, UpdateType, Replace, Expire, Adopt, Forget, Approve, Reject, Pay,
+            CreateQualification, UpdateQualification, AdoptQualification, DisposeQualification,
+            Grant, Revoke, BlockWorker, Unblock)
 
 
 def payload_of(change: Change) -> Payload:

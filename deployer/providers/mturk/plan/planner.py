@@ -8,32 +8,40 @@ Scope, the production opt-in, rehearsal, budgets and the balance are core's guar
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
-from deployer.core.findings import Findings, total, warn
+from deployer.core.findings import Findings, fail, total, warn
 from deployer.core.guardrails import skipped_in_production, unknown_names
 from deployer.core.plan import Change, Plan, StudyCost
 from deployer.core.provider import PlanOptions
 from deployer.core.records import EnvLock
-from deployer.core.review import Review
+from deployer.core.review import Desired
 from deployer.providers.mturk.fees import LARGE_HIT
 from deployer.providers.mturk.observed import Observed
 from deployer.providers.mturk.plan.batches import Slot, adopt, batch_number, open_slot
+from deployer.providers.mturk.plan.compensation import compensation_grants, owed
 from deployer.providers.mturk.plan.context import Context, Orphan
 from deployer.providers.mturk.plan.costs import saving_warnings, study_cost
 from deployer.providers.mturk.plan.disposal import disposal_warnings
 from deployer.providers.mturk.plan.layout import grow, materialise
 from deployer.providers.mturk.plan.orphans import find_orphans, strange
+from deployer.providers.mturk.plan.participants import (
+    declared_grants,
+    participant_grants,
+    plan_blocks,
+    plan_types,
+    wanted_types,
+)
 from deployer.providers.mturk.plan.payloads import (
+    PAYLOADS,
     Adopt,
     Approve,
     Create,
     Expire,
     Extend,
     Forget,
-    Pay,
-    Reject,
     Replace,
     UpdateType,
     payload_of,
@@ -41,26 +49,33 @@ from deployer.providers.mturk.plan.payloads import (
 from deployer.providers.mturk.plan.retire import retire
 from deployer.providers.mturk.plan.review import review
 from deployer.providers.mturk.platform import PLATFORM
-from deployer.providers.mturk.study import Study
+from deployer.providers.mturk.study import COMPENSATION, PARTICIPANTS, Study
 
 # Within one address: record first, then retire, then change, then create.
-KIND_ORDER = (Forget, Adopt, Expire, Replace, UpdateType, Extend, Create, Reject, Approve, Pay)
+KIND_ORDER = (Forget, Adopt, Expire, Replace, UpdateType, Extend, Create, *PAYLOADS)
 
 
-def _sort_key(change: Change) -> tuple[str, int, int, str, int]:
-    """By study; its HITs first (by batch), then the review of their assignments."""
+def _sort_key(change: Change) -> tuple[int, str, int, int, str, int]:
+    """In the order apply runs them (stage), then by study: its HITs first (by batch), then
+    what concerns their assignments."""
     study, batch, *assignment = change.address.split("/")
     kind = KIND_ORDER.index(type(payload_of(change)))
     rest = "/".join([batch, *assignment])
-    return study, len(assignment), batch_number(change.address), rest, kind
+    return change.stage, study, len(assignment), batch_number(change.address), rest, kind
 
 
-def plan(studies: Sequence[Study], reviews: Mapping[str, Review], saved: Mapping[str, int],
-         env_lock: EnvLock, observed: Observed, now: datetime, options: PlanOptions) -> Plan:
-    ctx = Context(env_lock.environment, env_lock, observed, now)
+def plan(studies: Sequence[Study], desired: Desired, env_lock: EnvLock, observed: Observed,
+         now: datetime, options: PlanOptions) -> Plan:
+    bare = Context(env_lock.environment, env_lock, observed, now)
+    owed_to = owed(bare, desired.compensation) if options.only is None else []
+    studies = [*studies, *(study for study, _, _ in owed_to)]
+    wanted = wanted_types(bare.lineage, studies, desired.qualifications, bool(owed_to))
+    typed, ids = plan_types(bare, [w for w in wanted if _in_scope(w.address, options)])
+    ctx = replace(bare, types=ids)
     by_name = {s.name: s for s in studies}
     recorded = {h.study for h in ctx.hits}
     orphans, found = find_orphans(ctx, set(by_name) | recorded, options.adopt)
+    found = typed + unknown_types(ctx, studies) + found
     names = sorted(set(by_name) | recorded | {o.study for o in orphans.values()})
     found = found + unknown_names(options.only, names)
     considered: list[str] = []
@@ -81,10 +96,33 @@ def plan(studies: Sequence[Study], reviews: Mapping[str, Review], saved: Mapping
             found = found + retire(ctx, name, study, theirs)
         else:
             found = found + reconcile_open(ctx, study, theirs)
-        found = found + review(ctx, name, study, reviews.get(name))
+        found = found + review(ctx, name, study, desired.reviews.get(name))
     found = found + renames(ctx, by_name, recorded, considered)
-    found = found + disposal_warnings(ctx, considered, saved)
+    found = found + disposal_warnings(ctx, considered, desired.saved)
+    took_part = {w.name[len(PARTICIPANTS):] for w in wanted if w.name.startswith(PARTICIPANTS)}
+    approving = {payload.assignment_id for c in found.changes
+                 if isinstance(payload := payload_of(c), Approve)}
+    found = found + participant_grants(ctx, took_part & set(considered), ids, approving)
+    if options.only is None:
+        found = found + declared_grants(ctx, desired.qualifications, ids)
+        found = found + plan_blocks(ctx, desired.blocks)
+        found = found + compensation_grants(ctx, owed_to, ids.get(COMPENSATION, ""))
     return assemble(ctx, by_name, considered, found)
+
+
+def _in_scope(address: str, options: PlanOptions) -> bool:
+    """With --study, only what belongs to those studies (their participants types)."""
+    return options.only is None or address.split("/", 1)[0] in options.only
+
+
+def unknown_types(ctx: Context, studies: Sequence[Study]) -> Findings:
+    """A `custom: {id: ...}` requirement naming a type this environment does not have."""
+    unknown = ctx.observed.participants.unknown
+    return total(fail(s.name, f"{s.path} requires qualification type {q.type_id}, which does "
+                      f"not exist in {ctx.environment.upper()} (type IDs differ between "
+                      "environments)", "declare it in qualifications/NAME.yaml and require it "
+                      "as `qualification: {name: NAME, ...}`")
+                 for s in studies for q in s.qualifications if q.type_id in unknown)
 
 
 def renames(ctx: Context, studies: dict[str, Study], recorded: set[str],
@@ -134,7 +172,7 @@ def pays_large_fee(change: Change) -> bool:
             return hit.max_assignments >= LARGE_HIT
         case Extend() as extend:
             return extend.add_assignments > 0 and extend.new_max_assignments >= LARGE_HIT
-        case UpdateType() | Expire() | Adopt() | Forget() | Approve() | Reject() | Pay():
+        case _:
             return False
 
 

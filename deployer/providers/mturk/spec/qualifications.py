@@ -14,6 +14,7 @@ from deployer.providers.mturk.study import (
     LOCALE_TYPE,
     MASTERS,
     MASTERS_IDS,
+    NAMED,
     NUMBER_HITS_APPROVED_TYPE,
     PERCENT_APPROVED_TYPE,
     Locale,
@@ -87,7 +88,19 @@ def _requirement(
         return Requirement(ADULT_TYPE, "EqualTo", (1,), actions_guarded=guarded), []
     if "masters" in item:
         return Requirement(MASTERS, "Exists", actions_guarded=guarded), []
+    if "qualification" in item:
+        return _named(item["qualification"], guarded), []
     return _custom(doc, index, item["custom"], guarded)
+
+
+def _named(condition: dict[str, Any], guarded: str) -> Requirement:
+    """`{name: native-speaker, at_least: 1}`: the type's ID is found per environment."""
+    [(how, value)] = [(k, v) for k, v in condition.items() if k != "name"]
+    type_id = NAMED + condition["name"]
+    if how in ("exists", "does_not_exist"):
+        return Requirement(type_id, COMPARATORS[how], actions_guarded=guarded)
+    comparator = BOUNDS.get(how) or COMPARATORS[how]
+    return Requirement(type_id, comparator, (value,), actions_guarded=guarded)
 
 
 def _bound(type_id: str, condition: dict[str, int], guarded: str) -> Requirement:

@@ -71,7 +71,7 @@ def _external(url: str, height: int) -> str:
     )
 
 
-def _html(content: str, height: int) -> str:
+def html_question(content: str, height: int = 0) -> str:
     return (
         f'{_DECLARATION}<HTMLQuestion xmlns="{HTML_NS}">\n'
         f"  <HTMLContent><![CDATA[{content}]]></HTMLContent>\n"
@@ -95,7 +95,7 @@ def _from_html(
             "contains ]]>, which would end the CDATA section MTurk reads the page from; "
             "write it as ]]&gt; or split it",
         ))
-    return Rendered(_html(text, height), (raw,)), problems
+    return Rendered(html_question(text, height), (raw,)), problems
 
 
 def _from_xml(

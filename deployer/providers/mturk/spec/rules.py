@@ -11,8 +11,9 @@ import re
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
+from deployer.providers.mturk.spec.links import link_problems
 from deployer.providers.mturk.spec.money import check_money, usd
 from deployer.providers.mturk.spec.qualifications import requirements
 from deployer.providers.mturk.spec.question import Rendered, render_question
@@ -51,6 +52,8 @@ def build_study(
     closes_at = _closes_at(usable, problems, now)
     _check_keywords(usable, problems)
     _check_placeholders(usable, problems)
+    if usable.ok("exclude") and usable.ok("only") and usable.ok("qualifications"):
+        problems.extend(link_problems(doc, file, name))
     question = _question(usable, file, problems)
     quals = _qualifications(usable, problems)
     check_money(usable, problems)
@@ -75,10 +78,20 @@ def build_study(
         production=data.get("production", False),
         state=data.get("state", "open"),
         review=data.get("review", "manual"),
+        repeat_workers=data.get("repeat_workers") or _repeat_default(data),
+        exclude=tuple(data.get("exclude", ())),
+        only=tuple((o, False) if isinstance(o, str) else (o["study"], o.get("approved", False))
+                   for o in data.get("only", ())),
         budget=usd(data["budget"]) if "budget" in data else None,
         digest=_digest(raw, question.files),
     )
     return study, problems
+
+
+def _repeat_default(data: dict[str, Any]) -> Literal["allowed", "excluded"]:
+    """One response per person is the default once a study spans more than one HIT."""
+    per_hit = data.get("max_assignments_per_hit")
+    return "excluded" if per_hit is not None and data["assignments"] > per_hit else "allowed"
 
 
 def _without_empty_lists(doc: Document) -> Document:

@@ -15,6 +15,7 @@ from deployer.core.records import Lock, sort_records
 from deployer.core.review import Desired
 from deployer.emulators.mturk.models import Emulator
 from deployer.engine import lockfile
+from deployer.engine.results import FileCache
 from deployer.engine.session import lock_format, make_plan
 from deployer.engine.workspace import Workspace
 from deployer.providers.mturk.api.client import Endpoint, MTurk
@@ -41,13 +42,14 @@ def test_planning_1000_recorded_hits_takes_at_most_12_calls(
     project: Path, served: tuple[str, Emulator]
 ) -> None:
     url = served[0]
-    write_study(project, "big", assignments=9000, max_assignments_per_hit=9, reward='"0.10"')
+    write_study(project, "big", assignments=9000, max_assignments_per_hit=9, reward='"0.10"',
+                repeat_workers="allowed")
     studies = require_valid(load_studies([project / "studies"], build_study))
     lock = lockfile.ensure_env(Lock(), "mturk", "local")
     env = lock.env("mturk", "local")
     assert env is not None
     now = datetime.now(timezone.utc)
-    first = plan(studies, {}, {}, env, Observed(balance=None), now, PlanOptions())
+    first = plan(studies, Desired(studies), env, Observed(balance=None), now, PlanOptions())
     creates = [c.payload.hit for c in first.changes if isinstance(c.payload, Create)]
     assert len(creates) == 1000
 
@@ -66,3 +68,46 @@ def test_planning_1000_recorded_hits_takes_at_most_12_calls(
     assert len(calls) <= 12, calls
     assert calls.count("ListHITs") == 11  # 10 full pages, then MTurk's empty last page
     assert "GetHIT" not in calls
+
+
+def test_results_fetch_only_changed_hits_a_page_per_100_assignments(
+    project: Path, served: tuple[str, Emulator]
+) -> None:
+    url, emulator = served
+    write_study(project, "big", assignments=150, max_assignments_per_hit=150, reward='"0.10"',
+                repeat_workers="allowed")
+    write_study(project, "small", assignments=9, max_assignments_per_hit=3, reward='"0.10"',
+                repeat_workers="allowed")
+    studies = require_valid(load_studies([project / "studies"], build_study))
+    lock = lockfile.ensure_env(Lock(), "mturk", "local")
+    env = lock.env("mturk", "local")
+    assert env is not None
+    now = datetime.now(timezone.utc)
+    setup = counting_mturk(url, [])
+    records = [live(intent(c.payload.hit), setup.create_hit(c.payload.hit, now))
+               for c in plan(studies, Desired(studies), env, Observed(), now, PlanOptions()).changes
+               if isinstance(c.payload, Create)]
+    env = replace(env, records=sort_records(records))
+    by_study = {r.study: r for r in records}
+    for _ in range(120):
+        worker = emulator.workers.register()
+        emulator.workers.submit(emulator.workers.accept(worker, by_study["big"].hit_id), {})
+    small = [r for r in records if r.study == "small"]
+    for record in small:
+        worker = emulator.workers.register()
+        emulator.workers.submit(emulator.workers.accept(worker, record.hit_id), {"a": "1"})
+
+    calls: list[str] = []
+    connection = MTurkConnection(counting_mturk(url, calls))
+    cache = FileCache(project / "cache.json", refresh=False)
+    found = connection.submissions(env, {"big", "small"}, cache, lambda done, total: None)
+    assert len(found) == 123
+    # 4 HITs: one ListHITs page; 120 assignments: 2 pages; 3 HITs of 1: a page each
+    assert (calls.count("ListHITs"), calls.count("ListAssignmentsForHIT")) == (2, 5), calls
+
+    worker = emulator.workers.register()
+    emulator.workers.submit(emulator.workers.accept(worker, small[0].hit_id), {"a": "2"})
+    calls.clear()
+    again = connection.submissions(env, {"big", "small"}, cache, lambda done, total: None)
+    assert len(again) == 124
+    assert (calls.count("ListHITs"), calls.count("ListAssignmentsForHIT")) == (2, 1), calls

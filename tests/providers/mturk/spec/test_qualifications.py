@@ -96,10 +96,10 @@ def test_each_form_maps_to_a_requirement(
         ("mastrs: true", '11:5: error: qualifications[0].mastrs: unknown field; did you mean '
          '"masters"?'),
         ("{masters: true, adult: true}", "11:21: error: qualifications[0].adult: give only one "
-         "of locale, percent_approved, hits_approved, adult, masters or custom; found masters and "
-         "adult"),
+         "of locale, percent_approved, hits_approved, adult, masters, qualification or custom; "
+         "found masters and adult"),
         ("{actions_guarded: accept}", "11:5: error: qualifications[0]: missing; add locale, "
-         "percent_approved, hits_approved, adult, masters or custom"),
+         "percent_approved, hits_approved, adult, masters, qualification or custom"),
         ("{masters: true, actions_guarded: never}", '11:38: error: qualifications[0]'
          '.actions_guarded: is "never"; must be accept, preview_and_accept or '
          "discover_preview_and_accept"),
