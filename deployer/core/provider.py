@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from deployer.core.messages import Delivery, Message
 from deployer.core.plan import Change, Plan, Platform
 from deployer.core.records import EnvLock, Record
 from deployer.core.results import Submission
@@ -85,6 +86,11 @@ class Connection(Protocol):
 
     def status(self, env: EnvLock, now: datetime) -> list[str]:
         """One line per recorded object, as the platform reports it now."""
+
+    def notify(self, env: EnvLock, message: Message, recorder: Recorder,
+               report: Report) -> Delivery:
+        """Send `message` to the study's workers, each at most once, recording every group
+        before it is sent."""
 
     def submissions(self, env: EnvLock, studies: Collection[str], cache: Cache,
                     progress: Progress) -> list[Submission]:

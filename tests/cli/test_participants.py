@@ -201,3 +201,33 @@ def test_compensation_posts_one_hit_only_its_worker_sees_once(
     assert [(e["worker_id"], e["amount"]) for e in ledger] == [(owed, "2.00")]
     apply()  # nothing posted twice
     assert len([h for h in all_hits(url) if h["Title"] == "Compensation for earlier work"]) == 1
+
+
+def test_notify_sends_each_worker_a_message_once_and_reports_who_it_missed(
+        project: Path, served: tuple[str, Emulator], apply: Callable[..., str],
+        capsys: Capsys) -> None:
+    url, emulator = served
+    write_study(project, "pilot", assignments=3, review="approve_all")
+    apply()
+    (hit,) = hits_of(url, "pilot")
+    first, second = emulator.workers.register(), emulator.workers.register()
+    takes_part(emulator, first, hit)
+    apply()  # approves it
+    takes_part(emulator, second, hit)  # submitted, not reviewed yet
+    args = ("notify", "--study", "pilot", "--subject", "A follow-up study",
+            "--message", "Thank you! A second part opens next week.", "--yes",
+            "--endpoint-url", url)
+    sent = deploy(capsys, *args, "--to", "approved")
+    assert sent.code == 0, sent.err
+    assert sent.out.endswith("Sent to 1 worker.\n")
+    again = deploy(capsys, *args, "--to", "approved")
+    assert again.out.endswith("Sent to 0 workers.\n1 worker had it already.\n")
+    everyone = deploy(capsys, *args, "--to", "all")
+    assert everyone.code == 1  # MTurk only lets you message workers whose work you reviewed
+    assert "could not be notified" in everyone.err and second not in everyone.err
+    assert "SoftFailure" in everyone.err
+    lock = (project / ".deploy" / "local.lock").read_text()
+    assert first not in lock and second not in lock
+    refused = deploy(capsys, "notify", "--study", "pilot", "--subject", "x" * 201,
+                     "--message", "m", "--yes", "--endpoint-url", url)
+    assert refused.err == "error: --subject must have 1 to 200 characters (it has 201)\n"

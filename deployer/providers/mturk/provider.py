@@ -22,6 +22,7 @@ from deployer.providers.mturk.records import (
     RecordedBlock,
     RecordedBonus,
     RecordedHit,
+    RecordedMessage,
     RecordedQualificationType,
 )
 from deployer.providers.mturk.study import Study as MTurkStudy
@@ -32,7 +33,8 @@ class MTurkProvider:
     environments = ENVIRONMENTS
     rehearsal: str | None = REHEARSAL
     record_types: tuple[type[Record], ...] = (RecordedHit, RecordedBonus,
-                                               RecordedQualificationType, RecordedBlock)
+                                               RecordedQualificationType, RecordedBlock,
+                                               RecordedMessage)
     payload_types: tuple[type, ...] = PAYLOADS
 
     def plan(self, desired: Desired, env: EnvLock, observed: object, now: datetime,

@@ -139,3 +139,21 @@ class RecordedBlock:
     @property
     def key(self) -> tuple[str | int, ...]:
         return (self.worker,)
+
+
+@dataclass(frozen=True)
+class RecordedMessage:
+    """One group of at most 100 workers a message went to (NotifyWorkers has no token)."""
+
+    table: ClassVar[str] = "messages"
+
+    message: str  # Message.ident
+    group: int
+    study: str
+    recipients: tuple[str, ...]  # pseudonyms
+    status: Literal["pending", "sent"]  # pending: the call may or may not have gone out
+    failed: tuple[str, ...] = ()  # pseudonyms MTurk could not notify
+
+    @property
+    def key(self) -> tuple[str | int, ...]:
+        return (self.message, self.group)

@@ -333,6 +333,14 @@ class MTurk:
     def unblock(self, worker: str, reason: str) -> None:
         self._call("delete_worker_block", WorkerId=worker, Reason=reason)
 
+    def notify(self, subject: str, text: str, workers: list[str]) -> dict[str, str]:
+        """Worker -> why MTurk could not notify them; the others were sent the message."""
+        answer = self._call("notify_workers", Subject=subject, MessageText=text,
+                            WorkerIds=workers)
+        return {f["WorkerId"]: f"{f.get('NotifyWorkersFailureCode', '')}: "
+                f"{f.get('NotifyWorkersFailureMessage', '')}"
+                for f in answer.get("NotifyWorkersFailureStatuses", [])}
+
     def balance(self) -> Decimal:
         return Decimal(self._call("get_account_balance")["AvailableBalance"])
 

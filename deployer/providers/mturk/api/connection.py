@@ -14,12 +14,14 @@ from decimal import Decimal
 
 from deployer.core import codec
 from deployer.core.errors import DeployError
+from deployer.core.messages import Delivery, Message
 from deployer.core.plan import Change
 from deployer.core.provider import Cache, Clock, Progress, Recorder, Report, Target
 from deployer.core.records import EnvLock
 from deployer.core.results import Submission
 from deployer.core.review import Desired
 from deployer.providers.mturk.api.client import ENDPOINTS, Endpoint, MTurk, connect
+from deployer.providers.mturk.api.notify import notify
 from deployer.providers.mturk.api.observe_people import observe_people, wanted_here
 from deployer.providers.mturk.api.steps import Steps
 from deployer.providers.mturk.api.wire import observed_assignment, submission
@@ -92,6 +94,10 @@ class MTurkConnection:
             )
         return rows
 
+
+    def notify(self, env: EnvLock, message: Message, recorder: Recorder,
+               report: Report) -> Delivery:
+        return notify(self.mturk, env, message, recorder, report)
 
     def submissions(self, env: EnvLock, studies: Collection[str], cache: Cache,
                     progress: Progress) -> list[Submission]:
