@@ -9,9 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from deployer.emulators.mturk.exceptions import turk
+from deployer.emulators.mturk.fees import slot_cost
 from deployer.emulators.mturk.models import INSUFFICIENT_FUNDS, Emulator
 from deployer.emulators.mturk.state import HitTypeRec
-from deployer.providers.mturk.fees import assignments_cost, fee_per_assignment
 
 
 def check_funds(emu: Emulator, kind: HitTypeRec, max_assignments: int, count: int) -> None:
@@ -19,7 +19,7 @@ def check_funds(emu: Emulator, kind: HitTypeRec, max_assignments: int, count: in
     if emu.config.personality != "production":
         return
     reward = Decimal(kind.reward)
-    cost = assignments_cost(reward, count, max_assignments, emu.requires_masters(kind))
+    cost = count * slot_cost(reward, max_assignments, emu.requires_masters(kind))
     if cost > Decimal(emu.state.balance) - held(emu):
         raise turk("InsufficientFunds", INSUFFICIENT_FUNDS)
 
@@ -42,6 +42,5 @@ def held(emu: Emulator) -> Decimal:
         if slots > 0:
             kind = emu.hit_type(hit)
             reward = Decimal(kind.reward)
-            fee = fee_per_assignment(reward, hit.max_assignments, emu.requires_masters(kind))
-            total += slots * (reward + fee)
+            total += slots * slot_cost(reward, hit.max_assignments, emu.requires_masters(kind))
     return total

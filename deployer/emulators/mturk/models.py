@@ -22,10 +22,10 @@ from deployer.emulators.core import ids
 from deployer.emulators.core.clock import Clock, utc_now, within_range
 from deployer.emulators.core.faults import FaultConfig, Faults
 from deployer.emulators.mturk.exceptions import RequestError, turk
+from deployer.emulators.mturk.fees import commission
 from deployer.emulators.mturk.state import AssignmentRec, HitRec, HitTypeRec, LedgerEntry, State
 from deployer.emulators.mturk.state import from_json as state_from_json
 from deployer.emulators.mturk.state import to_json as state_to_json
-from deployer.providers.mturk.fees import fee_per_assignment
 
 if TYPE_CHECKING:
     from deployer.emulators.mturk.workers import Workers
@@ -260,7 +260,7 @@ class Emulator:
         hit = self.state.hits[assignment.hit_id]
         kind = self.hit_type(hit)
         reward = Decimal(kind.reward)
-        fee = fee_per_assignment(reward, hit.max_assignments, self.requires_masters(kind))
+        fee = commission(reward, hit.max_assignments, self.requires_masters(kind))
         self.charge("reward", assignment, reward, fee)
         assignment.status = "Approved"
         assignment.approval_time = when

@@ -3,16 +3,16 @@ SendBonus, ListBonusPayments, GetAccountBalance (reference §2.12-2.18, §6)."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from deployer.emulators.mturk.exceptions import RequestError, invalid, turk
+from deployer.emulators.mturk.fees import bonus_commission
 from deployer.emulators.mturk.models import DAY, Emulator
 from deployer.emulators.mturk.paging import paginate
 from deployer.emulators.mturk.state import AssignmentRec, BonusRec
 from deployer.emulators.mturk.validation import Params
 from deployer.emulators.mturk.views import assignment_view, bonus_view, hit_view
-from deployer.providers.mturk.fees import BASE_RATE, CENT
 
 Body = dict[str, Any]
 STATUSES = ("Submitted", "Approved", "Rejected")
@@ -98,8 +98,7 @@ def send_bonus(emu: Emulator, p: Params) -> Body:
         raise RequestError(f"Worker {worker_id} has not submitted assignment {assignment_id}.")
     if (assignment.submit_time or 0.0) + BONUS_WINDOW < emu.now():
         raise RequestError("A bonus can only be paid for work submitted in the last six months.")
-    fee = max(CENT, (amount * BASE_RATE).quantize(CENT, rounding=ROUND_HALF_UP))
-    emu.charge("bonus", assignment, amount, fee)
+    emu.charge("bonus", assignment, amount, bonus_commission(amount))
     emu.state.bonuses.append(BonusRec(
         worker_id=worker_id, amount=f"{amount:.2f}", assignment_id=assignment_id,
         hit_id=assignment.hit_id, reason=reason, grant_time=emu.now()))
