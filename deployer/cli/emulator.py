@@ -41,6 +41,7 @@ def emulator_serve(
     import signal
     import threading
 
+    from deployer.emulators.core.errors import EmulatorError
     from deployer.emulators.mturk import Config, Emulator, EmulatorServer, FaultConfig
 
     try:
@@ -53,6 +54,8 @@ def emulator_serve(
     server = EmulatorServer(Emulator(config, faults=faults), port=port, state_file=state)
     try:
         url = server.start()
+    except EmulatorError as error:
+        raise DeployError(str(error)) from None
     except OSError as error:
         raise DeployError(f"cannot listen on 127.0.0.1:{port}: {error}") from None
     if state is not None:

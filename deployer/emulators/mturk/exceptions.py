@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 
-class EmulatorError(Exception):
+class WireError(Exception):
     """Base of every error the emulator answers on the MTurk wire."""
 
     status = 400
@@ -23,7 +23,7 @@ class EmulatorError(Exception):
         return {"__type": self.type_name, "Message": f"{self.text} ({ms})"}
 
 
-class RequestError(EmulatorError):
+class RequestError(WireError):
     """400; carries a TurkErrorCode unless the real service gave none (idempotency, lag)."""
 
     def __init__(self, text: str, turk_code: str | None = None) -> None:
@@ -41,7 +41,7 @@ def turk(code: str, text: str) -> RequestError:
     return RequestError(text, f"AWS.MechanicalTurk.{code}")
 
 
-class ServiceFault(EmulatorError):
+class ServiceFault(WireError):
     status = 500
     type_name = "ServiceFault"
 
@@ -54,7 +54,7 @@ class ServiceFault(EmulatorError):
         return out
 
 
-class ParameterValidationError(EmulatorError):
+class ParameterValidationError(WireError):
     """Unmodeled 400; the real service closes these messages with `(<ms> s)`."""
 
     type_name = "ParameterValidationError"
@@ -77,7 +77,7 @@ def _show(value: object) -> str:
     return text if len(text) <= 300 else text[:300] + "..."  # keep one-line errors readable
 
 
-class ThrottlingException(EmulatorError):
+class ThrottlingException(WireError):
     type_name = "ThrottlingException"
 
     def __init__(self) -> None:
@@ -87,21 +87,21 @@ class ThrottlingException(EmulatorError):
         return {"__type": self.type_name, "message": "Rate exceeded"}
 
 
-class UnknownOperation(EmulatorError):
+class UnknownOperation(WireError):
     type_name = "UnknownOperationException"
 
     def body(self, ms: int) -> dict[str, Any]:
         return {"__type": self.type_name, "message": self.text}
 
 
-class SerializationError(EmulatorError):
+class SerializationError(WireError):
     type_name = "SerializationException"
 
     def body(self, ms: int) -> dict[str, Any]:
         return {"__type": self.type_name, "message": self.text}
 
 
-class AuthenticationError(EmulatorError):
+class AuthenticationError(WireError):
     """403 for a missing or malformed SigV4 header; the signature itself is never checked."""
 
     status = 403

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from deployer.core.errors import DeployError
+from deployer.emulators.core.errors import StateUnreadable
 from deployer.emulators.mturk.models import Emulator
 
 
@@ -31,7 +31,7 @@ def load(emu: Emulator, path: Path) -> None:
         emu.load_json(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError,
             RecursionError) as error:
-        raise DeployError(
+        raise StateUnreadable(
             f"{path}: the emulator state cannot be read ({type(error).__name__}: {error}); "
             "move or delete the file to start the local environment afresh"
         ) from None

@@ -17,11 +17,11 @@ from typing import Any
 from deployer.emulators.mturk import hit_ops, hit_updates, qual_ops, work_ops
 from deployer.emulators.mturk.exceptions import (
     AuthenticationError,
-    EmulatorError,
     SerializationError,
     ServiceFault,
     ThrottlingException,
     UnknownOperation,
+    WireError,
     invalid,
 )
 from deployer.emulators.mturk.models import Emulator
@@ -146,7 +146,7 @@ def handle(
             # A read saves too when time alone changed something (auto-approval, expiry...).
             changed = emu.refresh() or name not in READ_ONLY
             return 200, _run(emu, name, params), changed
-        except EmulatorError as error:
+        except WireError as error:
             return error.status, error.body(emu.clock.ms()), True
         except Exception:  # a bug must answer like MTurk's own, never drop the connection
             traceback.print_exc(file=sys.stderr)

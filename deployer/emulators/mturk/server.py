@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from deployer.core.errors import DeployError
+from deployer.emulators.core.errors import StateInUse
 from deployer.emulators.mturk import persistence, routes
 from deployer.emulators.mturk.exceptions import ServiceFault
 from deployer.emulators.mturk.models import Emulator
@@ -141,7 +141,7 @@ def _own(state_file: Path) -> TextIO:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
-        raise DeployError(
+        raise StateInUse(
             f"{state_file} is in use by another deploy command or `deploy emulator serve`; "
             "wait for it to finish, or send this command to that emulator with --endpoint-url"
         ) from None

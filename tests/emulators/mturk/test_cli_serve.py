@@ -70,3 +70,19 @@ def test_bad_flags_are_one_clear_line() -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("error: emulator serve: fault_phase must be one of")
     assert "Traceback" not in result.stderr
+
+
+def test_a_state_file_in_use_is_one_clear_line(tmp_path: Path) -> None:
+    state = tmp_path / "emulator.json"
+    process, _ = _serve("--state", str(state))
+    try:
+        second = subprocess.run(
+            [sys.executable, "-m", "deployer", "emulator", "serve", "--state", str(state)],
+            capture_output=True, text=True, timeout=30)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
+    assert second.returncode == 1
+    assert second.stderr.startswith(f"error: {state}")
+    assert "is in use by another deploy command" in second.stderr
+    assert "Traceback" not in second.stderr

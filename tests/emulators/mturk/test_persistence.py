@@ -8,7 +8,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from deployer.core.errors import DeployError
+from deployer.emulators.core.errors import StateInUse, StateUnreadable
 from deployer.emulators.mturk import Config, Emulator, EmulatorServer, FaultConfig, embedded
 
 from .conftest import Env, make_client
@@ -66,7 +66,7 @@ def test_one_state_file_serves_one_emulator_at_a_time(tmp_path: Path) -> None:
     state = tmp_path / "emulator.json"
     with EmulatorServer(Emulator(), state_file=state):
         second = EmulatorServer(Emulator(), state_file=state)
-        with pytest.raises(DeployError, match="is in use by another deploy command"):
+        with pytest.raises(StateInUse, match="is in use by another deploy command"):
             second.start()
     with EmulatorServer(Emulator(), state_file=state):
         pass  # released on stop
@@ -92,5 +92,5 @@ def test_embedded_yields_a_url_and_persists(
 def test_unreadable_state_is_a_clear_error(tmp_path: Path, content: str) -> None:
     state = tmp_path / "emulator.json"
     state.write_text(content)
-    with pytest.raises(DeployError, match=r"emulator\.json: the emulator state cannot be read"):
+    with pytest.raises(StateUnreadable, match=r"emulator\.json: the emulator state cannot be read"):
         EmulatorServer(Emulator(), state_file=state).start()

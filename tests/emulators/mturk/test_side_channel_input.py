@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from deployer.core.errors import DeployError
+from deployer.emulators.core.errors import StateUnreadable
 from deployer.emulators.mturk import Emulator, EmulatorServer
 
 from .conftest import Env
@@ -35,7 +35,7 @@ def test_a_saved_clock_past_year_9999_is_a_clear_error(tmp_path: Path, offset: s
         server.save()
     text = state.read_text().replace('"clock_offset":0.0', f'"clock_offset":{offset}')
     state.write_text(text)
-    with pytest.raises(DeployError, match=r"emulator\.json: .*clock_offset"):
+    with pytest.raises(StateUnreadable, match=r"emulator\.json: .*clock_offset"):
         EmulatorServer(Emulator(), state_file=state).start()
     state.unlink()
     with EmulatorServer(Emulator(), state_file=state):

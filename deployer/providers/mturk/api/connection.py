@@ -7,7 +7,7 @@ the project's .deploy/ folder.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -131,9 +131,14 @@ class MTurkConnection:
 @contextmanager
 def open_connection(target: Target) -> Iterator[MTurkConnection]:
     if target.environment == "local" and target.endpoint_url is None:
+        from deployer.emulators.core.errors import EmulatorError
         from deployer.emulators.mturk import embedded
 
-        with embedded(target.workdir / EMULATOR_STATE) as url:
+        with ExitStack() as stack:
+            try:
+                url = stack.enter_context(embedded(target.workdir / EMULATOR_STATE))
+            except EmulatorError as error:  # the emulator's own errors, in our words
+                raise DeployError(str(error)) from None
             yield MTurkConnection(connect(Endpoint("local", url, target.profile, embedded=True)))
         return
     url = target.endpoint_url or ENDPOINTS.get(target.environment, "")
