@@ -8,9 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from deployer.emulators.core import ids
+from deployer.emulators.mturk.backend import Backend
 from deployer.emulators.mturk.exceptions import invalid, turk
 from deployer.emulators.mturk.liability import check_funds
-from deployer.emulators.mturk.models import Emulator
 from deployer.emulators.mturk.paging import paginate
 from deployer.emulators.mturk.questions import check_question
 from deployer.emulators.mturk.requirements import SYSTEM_TYPES, normalise
@@ -22,7 +22,7 @@ Body = dict[str, Any]
 DEFAULT_AUTO_APPROVAL = 2_592_000
 
 
-def _type_from(emu: Emulator, p: Params) -> HitTypeRec:
+def _type_from(emu: Backend, p: Params) -> HitTypeRec:
     """Validates the seven HIT-type properties and returns the matching (maybe new) type."""
     props: dict[str, Any] = {
         "title": p.text("Title", 128, 1),
@@ -59,7 +59,7 @@ def _question(p: Params) -> str:
     return question
 
 
-def _create(emu: Emulator, p: Params, kind_of: Callable[[], HitTypeRec]) -> Body:
+def _create(emu: Backend, p: Params, kind_of: Callable[[], HitTypeRec]) -> Body:
     token = p.token()
     lifetime = p.integer("LifetimeInSeconds", 30, MAX_SECONDS)
     max_assignments = p.opt_integer("MaxAssignments", 1, 1_000_000_000, 1)
@@ -80,15 +80,15 @@ def _create(emu: Emulator, p: Params, kind_of: Callable[[], HitTypeRec]) -> Body
     return {"HIT": hit_view(emu, hit)}
 
 
-def create_hit(emu: Emulator, p: Params) -> Body:
+def create_hit(emu: Backend, p: Params) -> Body:
     return _create(emu, p, lambda: _type_from(emu, p))
 
 
-def create_hit_type(emu: Emulator, p: Params) -> Body:
+def create_hit_type(emu: Backend, p: Params) -> Body:
     return {"HITTypeId": _type_from(emu, p).id}
 
 
-def create_hit_with_hit_type(emu: Emulator, p: Params) -> Body:
+def create_hit_with_hit_type(emu: Backend, p: Params) -> Body:
     type_id = p.entity("HITTypeId")
     kind = emu.state.types.get(type_id)
     if kind is None:
@@ -96,7 +96,7 @@ def create_hit_with_hit_type(emu: Emulator, p: Params) -> Body:
     return _create(emu, p, lambda: kind)
 
 
-def get_hit(emu: Emulator, p: Params) -> Body:
+def get_hit(emu: Backend, p: Params) -> Body:
     return {"HIT": hit_view(emu, emu.hit(p.entity("HITId")))}
 
 
@@ -104,7 +104,7 @@ def _hit_key(hit: HitRec) -> list[Any]:
     return [hit.creation, hit.id]
 
 
-def list_hits(emu: Emulator, p: Params) -> Body:
+def list_hits(emu: Backend, p: Params) -> Body:
     # Newly created HITs take a moment to be indexed on the real service (reference §2.5).
     visible_before = emu.now() - emu.config.indexing_delay
     hits = [h for h in emu.state.hits.values() if h.creation <= visible_before]
@@ -112,7 +112,7 @@ def list_hits(emu: Emulator, p: Params) -> Body:
     return {**meta, "HITs": [hit_view(emu, h) for h in page]}
 
 
-def list_hits_for_qualification_type(emu: Emulator, p: Params) -> Body:
+def list_hits_for_qualification_type(emu: Backend, p: Params) -> Body:
     qual_id = p.entity("QualificationTypeId")
     known = qual_id in emu.state.qual_types or qual_id in SYSTEM_TYPES
     if not known and qual_id != emu.masters_id:  # system types as in GetQualificationType

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from deployer.emulators.core.clock import java_date
+from deployer.emulators.mturk.backend import Backend
 from deployer.emulators.mturk.exceptions import RequestError, invalid, turk
 from deployer.emulators.mturk.liability import check_funds
-from deployer.emulators.mturk.models import Emulator
 from deployer.emulators.mturk.paging import paginate
 from deployer.emulators.mturk.state import HitRec
 from deployer.emulators.mturk.validation import Params
@@ -18,12 +18,12 @@ Body = dict[str, Any]
 SETTLING = "This HIT is still being created; it cannot be modified yet. Retry in a few seconds."
 
 
-def _not_settled(emu: Emulator, hit: HitRec) -> None:
+def _not_settled(emu: Backend, hit: HitRec) -> None:
     if emu.settling(hit):
         raise RequestError(SETTLING)
 
 
-def update_expiration(emu: Emulator, p: Params) -> Body:
+def update_expiration(emu: Backend, p: Params) -> Body:
     hit = emu.hit(p.entity("HITId"))
     expire_at = p.timestamp("ExpireAt")
     # The real service derives an idempotency token from HITId + ExpireAt (reference §2.7).
@@ -43,7 +43,7 @@ def update_expiration(emu: Emulator, p: Params) -> Body:
     return {}
 
 
-def create_additional_assignments(emu: Emulator, p: Params) -> Body:
+def create_additional_assignments(emu: Backend, p: Params) -> Body:
     hit = emu.hit(p.entity("HITId"))
     extra = p.integer("NumberOfAdditionalAssignments", 1, 1_000_000_000)
     token = p.token()
@@ -64,7 +64,7 @@ def create_additional_assignments(emu: Emulator, p: Params) -> Body:
     return {}
 
 
-def update_hit_type_of_hit(emu: Emulator, p: Params) -> Body:
+def update_hit_type_of_hit(emu: Backend, p: Params) -> Body:
     hit = emu.hit(p.entity("HITId"))
     type_id = p.entity("HITTypeId")
     if type_id not in emu.state.types:
@@ -78,13 +78,13 @@ def update_hit_type_of_hit(emu: Emulator, p: Params) -> Body:
     return {}
 
 
-def _state_error(emu: Emulator, hit: HitRec, allowed: str) -> RequestError:
+def _state_error(emu: Backend, hit: HitRec, allowed: str) -> RequestError:
     return turk("InvalidHITState",
                 f"This HIT is currently in the state '{emu.status(hit)}'.  "
                 f"This operation can be called with a status of: {allowed}")
 
 
-def update_hit_review_status(emu: Emulator, p: Params) -> Body:
+def update_hit_review_status(emu: Backend, p: Params) -> Body:
     hit = emu.hit(p.entity("HITId"))
     revert = p.boolean("Revert", False)
     status = emu.status(hit)
@@ -97,7 +97,7 @@ def update_hit_review_status(emu: Emulator, p: Params) -> Body:
     return {}
 
 
-def delete_hit(emu: Emulator, p: Params) -> Body:
+def delete_hit(emu: Backend, p: Params) -> Body:
     hit = emu.hit(p.entity("HITId"))
     unreviewed = any(a.status == "Submitted" for a in emu.assignments_of(hit.id))
     if emu.status(hit) not in ("Reviewable", "Reviewing") or unreviewed:
@@ -106,7 +106,7 @@ def delete_hit(emu: Emulator, p: Params) -> Body:
     return {}
 
 
-def list_reviewable_hits(emu: Emulator, p: Params) -> Body:
+def list_reviewable_hits(emu: Backend, p: Params) -> Body:
     type_id = p.opt_entity("HITTypeId")
     wanted = p.opt_enum("Status", ("Reviewable", "Reviewing"), "Reviewable")
     if type_id is not None and type_id not in emu.state.types:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from deployer.emulators.mturk.backend import Backend
+from deployer.emulators.mturk.config import INSUFFICIENT_FUNDS
 from deployer.emulators.mturk.exceptions import turk
 from deployer.emulators.mturk.fees import slot_cost
-from deployer.emulators.mturk.models import INSUFFICIENT_FUNDS, Emulator
 from deployer.emulators.mturk.state import HitTypeRec
 
 
-def check_funds(emu: Emulator, kind: HitTypeRec, max_assignments: int, count: int) -> None:
+def check_funds(emu: Backend, kind: HitTypeRec, max_assignments: int, count: int) -> None:
     """Refuses `count` new assignments of `kind` on a HIT of `max_assignments` (fee tier)."""
     if emu.config.personality != "production":
         return
@@ -24,7 +25,7 @@ def check_funds(emu: Emulator, kind: HitTypeRec, max_assignments: int, count: in
         raise turk("InsufficientFunds", INSUFFICIENT_FUNDS)
 
 
-def held(emu: Emulator) -> Decimal:
+def held(emu: Backend) -> Decimal:
     """Reward plus fee of every slot that may still be paid for: slots open on unexpired
     HITs, assignments being worked on and submitted work not yet approved or rejected."""
     taken: dict[str, int] = {}

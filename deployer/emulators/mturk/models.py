@@ -1,300 +1,38 @@
-"""The emulated service: state, clock, personality and the time-driven rules of reference §3.
+"""The emulated MTurk service as tests, demos and the HTTP layer use it.
 
-No HTTP here. Operations live in hit_ops / work_ops / qual_ops and receive this object;
-`refresh()` applies everything that happens merely because time passed (abandonment,
-auto-approval, 120-day disposal, token expiry) and runs before every request.
-Page tokens live here, not in the saved state: they are many, short-lived and cheap to lose.
+`Emulator` is the Backend (state, clock, facts, money) plus the simulated workers and the
+clock controls that the real API does not have.
 """
 
 from __future__ import annotations
 
-import math
-import secrets
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
 
-from deployer.emulators.core import ids
-from deployer.emulators.core.clock import Clock, utc_now, within_range
-from deployer.emulators.core.faults import FaultConfig, Faults
-from deployer.emulators.mturk.exceptions import RequestError, turk
-from deployer.emulators.mturk.fees import commission
-from deployer.emulators.mturk.state import AssignmentRec, HitRec, HitTypeRec, LedgerEntry, State
-from deployer.emulators.mturk.state import from_json as state_from_json
-from deployer.emulators.mturk.state import to_json as state_to_json
+from deployer.emulators.core.clock import utc_now
+from deployer.emulators.core.faults import FaultConfig
+from deployer.emulators.mturk import time_rules
+from deployer.emulators.mturk.backend import Backend
+from deployer.emulators.mturk.config import Config
+from deployer.emulators.mturk.workers import Workers
 
-if TYPE_CHECKING:
-    from deployer.emulators.mturk.workers import Workers
-
-MASTERS_IDS = {
-    "production": "2F1QJWKUDD8XADTFD2Q0G6UTO95ALH",
-    "sandbox": "2ARFPLSP75KLA8M8DH1HTEQVJT3SY6",
-}
-SANDBOX_BALANCE = "10000.00"
-DAY = 86_400
-INSUFFICIENT_FUNDS = (
-    "This Requester has insufficient funds in their account to complete this transaction. "
-    "Please visit https://requester.mturk.com/prepayments/new to purchase Prepaid HITs."
-)
+__all__ = ["Config", "Emulator"]
 
 
-@dataclass(frozen=True)
-class Config:
-    """Every choice the reference leaves open (§10.1), with its suggested default."""
-
-    personality: str = "sandbox"  # sandbox | production
-    balance: str = "10000.00"  # production starting balance
-    settle_seconds: float = 0.0  # after CreateHIT, modifications other than expire-now fail
-    indexing_delay: float = 0.0  # ListHITs omits HITs younger than this
-    disposal_days: int = 120  # auto-disposal after CreationTime + this
-    token_memory: int = DAY  # UniqueRequestToken / expiration-duplicate memory
-    strict_expiration: bool = False  # True: refuse shortening to a future time
-    default_page_size: int = 10
-    page_token_ttl: int = DAY
-    page_token_memory: int = 1000  # beyond this many, the oldest page tokens are forgotten
-    # Material for the IDs. Random by default so two fresh emulators never hand out the same
-    # HITId; saved with the state, and fixed by tests that want reproducible IDs.
-    seed: str = field(default_factory=lambda: secrets.token_hex(8))
-
-    def __post_init__(self) -> None:
-        if self.personality not in MASTERS_IDS:
-            raise ValueError("personality must be 'sandbox' or 'production'")
-        try:
-            balance = Decimal(self.balance)
-        except ArithmeticError:
-            raise ValueError(f"balance {self.balance!r} is not an amount in dollars") from None
-        if not balance.is_finite() or balance < 0:
-            raise ValueError(f"balance {self.balance!r} must be a non-negative amount")
-        object.__setattr__(self, "balance", f"{balance:.2f}")  # "20" -> "20.00", as MTurk shows
-        if self.page_token_memory < 1:
-            raise ValueError("page_token_memory must be at least 1")
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-class Emulator:
+class Emulator(Backend):
     def __init__(
         self,
         config: Config | None = None,
         clock: Callable[[], datetime] = utc_now,
         faults: FaultConfig | None = None,
     ) -> None:
-        self.config = config or Config()
-        self.clock = Clock(clock)
-        self.state = State(balance=self.config.balance)
-        self.faults = Faults(faults)
-        self.lock = threading.RLock()
-        self.request_id = ""
-        self.pages: OrderedDict[str, PageMark] = OrderedDict()
-        self._page_salt = secrets.token_hex(8)  # new per process: no token outlives a restart
-        self._pages_issued = 0
+        super().__init__(config, clock, faults)
+        self.workers = Workers(self)
 
-    @property
-    def workers(self) -> Workers:
-        """The simulated-worker API (imported late: workers.py builds on this module)."""
-        from deployer.emulators.mturk.workers import Workers
-
-        return Workers(self)
-
-    # --- time -----------------------------------------------------------------------------
-    def now(self) -> float:
-        return self.clock.t()
+    def refresh(self) -> bool:
+        return time_rules.refresh(self)
 
     def advance(self, seconds: float) -> None:
         with self.lock:
             self.clock.advance(seconds)
             self.refresh()
-
-    @property
-    def masters_id(self) -> str:
-        return MASTERS_IDS[self.config.personality]
-
-    def new_id(self, kind: str) -> str:
-        self.state.counter += 1
-        return ids.entity_id(f"{self.config.seed}:{kind}:{self.state.counter}")
-
-    # --- time-driven rules ----------------------------------------------------------------
-    def refresh(self) -> bool:
-        now = self.now()
-        changed = self._abandon_overdue(now)
-        changed = self._auto_approve(now) or changed
-        changed = self._dispose_old(now) or changed
-        return self._forget_tokens(now) or changed
-
-    def _abandon_overdue(self, now: float) -> bool:
-        overdue = [a.id for a in self.state.assignments.values()
-                   if a.status == "Accepted" and a.deadline <= now]
-        for aid in overdue:
-            del self.state.assignments[aid]
-        return bool(overdue)
-
-    def _auto_approve(self, now: float) -> bool:
-        due = sorted(
-            (a for a in self.state.assignments.values()
-             if a.status == "Submitted" and a.auto_approval_time is not None
-             and a.auto_approval_time <= now),
-            key=lambda a: (a.auto_approval_time or 0.0, a.id),
-        )
-        changed = False
-        for assignment in due:
-            try:
-                self.approve(assignment, assignment.auto_approval_time or now, None)
-                changed = True
-            except RequestError:
-                pass  # no funds: stays Submitted until the balance allows it
-        return changed
-
-    def _dispose_old(self, now: float) -> bool:
-        horizon = now - self.config.disposal_days * DAY
-        old = [h.id for h in self.state.hits.values() if h.creation <= horizon]
-        for hit_id in old:
-            self.delete_hit(hit_id)
-        return bool(old)
-
-    def _forget_tokens(self, now: float) -> bool:
-        """Both stores are kept in the order tokens were issued, so only the front is checked."""
-        tokens = self.state.tokens
-        forgotten = False
-        while tokens:
-            key, (issued, _) = next(iter(tokens.items()))
-            if issued + self.config.token_memory > now:
-                break
-            del tokens[key]
-            forgotten = True
-        pages = self.pages
-        while pages and next(iter(pages.values())).issued + self.config.page_token_ttl <= now:
-            pages.popitem(last=False)
-        return forgotten  # page tokens are not saved, so forgetting them changes nothing
-
-    # --- HIT facts --------------------------------------------------------------------------
-    def hit(self, hit_id: str) -> HitRec:
-        found = self.state.hits.get(hit_id)
-        if found is None:
-            raise turk("HITDoesNotExist", f"Hit {hit_id} does not exist.")
-        return found
-
-    def hit_type(self, hit: HitRec) -> HitTypeRec:
-        return self.state.types[hit.type_id]
-
-    def assignments_of(self, hit_id: str) -> list[AssignmentRec]:
-        return [a for a in self.state.assignments.values() if a.hit_id == hit_id]
-
-    def counts(self, hit: HitRec) -> tuple[int, int, int, int]:
-        """(pending, submitted, available, completed) as defined in reference §3.2-3.3."""
-        mine = self.assignments_of(hit.id)
-        pending = sum(1 for a in mine if a.status == "Accepted")
-        submitted = len(mine) - pending
-        completed = sum(1 for a in mine if a.status in ("Approved", "Rejected"))
-        return pending, submitted, hit.max_assignments - pending - submitted, completed
-
-    def status(self, hit: HitRec, counts: tuple[int, int, int, int] | None = None) -> str:
-        pending, _, available, _ = counts or self.counts(hit)
-        if hit.reviewing:
-            return "Reviewing"
-        if self.now() < hit.expiration and available > 0:
-            return "Assignable"
-        return "Unassignable" if pending > 0 else "Reviewable"
-
-    def settling(self, hit: HitRec) -> bool:
-        return self.now() < hit.creation + self.config.settle_seconds
-
-    def delete_hit(self, hit_id: str) -> None:
-        for assignment in self.assignments_of(hit_id):
-            del self.state.assignments[assignment.id]
-        del self.state.hits[hit_id]
-
-    # --- idempotency --------------------------------------------------------------------------
-    def recall(self, family: str, token: str | None) -> Any:
-        if token is None:
-            return None
-        entry = self.state.tokens.get(f"{family}:{token}")
-        return None if entry is None else entry[1]
-
-    def remember(self, family: str, token: str | None, result: Any) -> None:
-        if token is not None:
-            key = f"{family}:{token}"
-            self.state.tokens.pop(key, None)  # re-insert at the end: the store stays time-ordered
-            self.state.tokens[key] = [self.now(), result]
-
-    # --- page tokens ----------------------------------------------------------------------
-    def issue_page(self, query: str, last: list[Any]) -> str:
-        self._pages_issued += 1
-        token = ids.page_token(f"{self._page_salt}:{self._pages_issued}")
-        self.pages[token] = PageMark(self.now(), query, last)
-        while len(self.pages) > self.config.page_token_memory:
-            self.pages.popitem(last=False)
-        return token
-
-    def page(self, token: str) -> PageMark | None:
-        return self.pages.get(token)
-
-    # --- money ------------------------------------------------------------------------------
-    def balance(self) -> str:
-        if self.config.personality == "sandbox":
-            return SANDBOX_BALANCE
-        return self.state.balance
-
-    def charge(self, kind: str, assignment: AssignmentRec, amount: Decimal, fee: Decimal) -> None:
-        total = amount + fee
-        balance = Decimal(self.state.balance)
-        if self.config.personality == "production":
-            if total > balance:
-                raise turk("InsufficientFunds", INSUFFICIENT_FUNDS)
-            balance -= total
-            self.state.balance = f"{balance:.2f}"
-        self.state.ledger.append(LedgerEntry(
-            time=self.now(), kind=kind, assignment_id=assignment.id,
-            worker_id=assignment.worker_id, amount=f"{amount:.2f}", fee=f"{fee:.2f}",
-            balance=self.balance(),
-        ))
-
-    def requires_masters(self, kind: HitTypeRec) -> bool:
-        return any(r["QualificationTypeId"] == self.masters_id for r in kind.requirements)
-
-    def approve(self, assignment: AssignmentRec, when: float, feedback: str | None) -> None:
-        hit = self.state.hits[assignment.hit_id]
-        kind = self.hit_type(hit)
-        reward = Decimal(kind.reward)
-        fee = commission(reward, hit.max_assignments, self.requires_masters(kind))
-        self.charge("reward", assignment, reward, fee)
-        assignment.status = "Approved"
-        assignment.approval_time = when
-        assignment.rejection_time = None
-        if feedback is not None:
-            assignment.feedback = feedback
-
-    # --- persistence ------------------------------------------------------------------------
-    def to_json(self) -> dict[str, Any]:
-        with self.lock:
-            return {
-                "version": 1,
-                "config": self.config.to_json(),
-                "clock_offset": self.clock.offset,
-                "faults": self.faults.config.to_json(),
-                "state": state_to_json(self.state),
-            }
-
-    def load_json(self, data: dict[str, Any]) -> None:
-        with self.lock:
-            self.config = Config(**data["config"])
-            offset = float(data["clock_offset"])
-            if not math.isfinite(offset) or not within_range(self.clock.base(), offset):
-                raise ValueError(f"clock_offset {offset!r} is not a number of seconds that keeps "
-                                 "the emulator's date before the year 9999")
-            self.clock.offset = offset
-            self.faults.configure(FaultConfig(**data["faults"]))
-            self.state = state_from_json(data["state"])
-
-
-@dataclass(frozen=True)
-class PageMark:
-    """What a NextToken stands for: when it was issued, for which listing, after which item."""
-
-    issued: float
-    query: str
-    last: list[Any]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from deployer.emulators.mturk.backend import Backend
 from deployer.emulators.mturk.exceptions import RequestError
-from deployer.emulators.mturk.models import Emulator
 from deployer.emulators.mturk.validation import Params
 
 T = TypeVar("T")
@@ -19,7 +19,7 @@ SortKey = list[Any]
 
 
 def paginate(
-    emu: Emulator,
+    emu: Backend,
     params: Params,
     query: str,
     items: Sequence[T],
@@ -39,7 +39,7 @@ def paginate(
 
 
 def _after(
-    emu: Emulator, token: str, query: str, ordered: list[T], key: Callable[[T], SortKey]
+    emu: Backend, token: str, query: str, ordered: list[T], key: Callable[[T], SortKey]
 ) -> list[T]:
     mark = emu.page(token)
     if mark is None or mark.query != query:

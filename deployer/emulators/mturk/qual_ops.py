@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from deployer.emulators.mturk.backend import Backend
 from deployer.emulators.mturk.exceptions import RequestError, invalid, turk
-from deployer.emulators.mturk.models import Emulator
 from deployer.emulators.mturk.paging import paginate
 from deployer.emulators.mturk.questions import check_test
 from deployer.emulators.mturk.requirements import SYSTEM_TYPES
@@ -20,7 +20,7 @@ EVENTS = ("AssignmentAccepted", "AssignmentAbandoned", "AssignmentReturned",
 MAX_XML = 65_535
 
 
-def _system_type(emu: Emulator, type_id: str) -> QualTypeRec | None:
+def _system_type(emu: Backend, type_id: str) -> QualTypeRec | None:
     name = SYSTEM_TYPES.get(type_id) or ("Masters" if type_id == emu.masters_id else None)
     if name is None:
         return None
@@ -28,7 +28,7 @@ def _system_type(emu: Emulator, type_id: str) -> QualTypeRec | None:
                        keywords=None, status="Active", creation=0.0)
 
 
-def _qual_type(emu: Emulator, type_id: str) -> QualTypeRec:
+def _qual_type(emu: Backend, type_id: str) -> QualTypeRec:
     found = emu.state.qual_types.get(type_id) or _system_type(emu, type_id)
     if found is None:
         raise turk("QualificationTypeDoesNotExist",
@@ -43,7 +43,7 @@ def _xml(p: Params, name: str) -> str | None:
     return value
 
 
-def create_qualification_type(emu: Emulator, p: Params) -> Body:
+def create_qualification_type(emu: Backend, p: Params) -> Body:
     name = p.text("Name", None, 1)
     rec = QualTypeRec(
         id="", name=name, description=p.text("Description", 2000, 1),
@@ -74,11 +74,11 @@ def create_qualification_type(emu: Emulator, p: Params) -> Body:
     return {"QualificationType": qual_type_view(rec)}
 
 
-def get_qualification_type(emu: Emulator, p: Params) -> Body:
+def get_qualification_type(emu: Backend, p: Params) -> Body:
     return {"QualificationType": qual_type_view(_qual_type(emu, p.entity("QualificationTypeId")))}
 
 
-def list_qualification_types(emu: Emulator, p: Params) -> Body:
+def list_qualification_types(emu: Backend, p: Params) -> Body:
     if not isinstance(p.raw.get("MustBeRequestable"), bool):
         raise invalid("MustBeRequestable", p.raw.get("MustBeRequestable"))
     requestable = p.boolean("MustBeRequestable", False)
@@ -95,7 +95,7 @@ def list_qualification_types(emu: Emulator, p: Params) -> Body:
     return {**meta, "QualificationTypes": [qual_type_view(t) for t in page]}
 
 
-def _custom_type(emu: Emulator, type_id: str) -> QualTypeRec:
+def _custom_type(emu: Backend, type_id: str) -> QualTypeRec:
     found = emu.state.qual_types.get(type_id)
     if found is None:
         raise turk("QualificationTypeDoesNotExist",
@@ -103,12 +103,12 @@ def _custom_type(emu: Emulator, type_id: str) -> QualTypeRec:
     return found
 
 
-def _known_worker(emu: Emulator, worker_id: str) -> None:
+def _known_worker(emu: Backend, worker_id: str) -> None:
     if worker_id not in emu.state.workers:
         raise invalid("WorkerId", worker_id)
 
 
-def associate(emu: Emulator, p: Params) -> Body:
+def associate(emu: Backend, p: Params) -> Body:
     type_id, worker_id = p.entity("QualificationTypeId"), p.worker()
     value = p.opt_integer("IntegerValue", -(2**31), 2**31 - 1, 1)
     p.boolean("SendNotification", True)
@@ -119,7 +119,7 @@ def associate(emu: Emulator, p: Params) -> Body:
     return {}
 
 
-def disassociate(emu: Emulator, p: Params) -> Body:
+def disassociate(emu: Backend, p: Params) -> Body:
     worker_id, type_id = p.worker(), p.entity("QualificationTypeId")
     p.opt_text("Reason")
     _custom_type(emu, type_id)
@@ -131,7 +131,7 @@ def disassociate(emu: Emulator, p: Params) -> Body:
     return {}
 
 
-def get_qualification_score(emu: Emulator, p: Params) -> Body:
+def get_qualification_score(emu: Backend, p: Params) -> Body:
     type_id, worker_id = p.entity("QualificationTypeId"), p.worker()
     _custom_type(emu, type_id)
     qual = emu.state.quals.get(f"{type_id}:{worker_id}")
@@ -144,7 +144,7 @@ def get_qualification_score(emu: Emulator, p: Params) -> Body:
     return {"Qualification": qual_view(qual)}
 
 
-def list_workers_with_qualification_type(emu: Emulator, p: Params) -> Body:
+def list_workers_with_qualification_type(emu: Backend, p: Params) -> Body:
     type_id = p.entity("QualificationTypeId")
     status = p.opt_enum("Status", ("Granted", "Revoked"), "") or None
     _custom_type(emu, type_id)
@@ -155,27 +155,27 @@ def list_workers_with_qualification_type(emu: Emulator, p: Params) -> Body:
     return {**meta, "Qualifications": [qual_view(q) for q in page]}
 
 
-def create_worker_block(emu: Emulator, p: Params) -> Body:
+def create_worker_block(emu: Backend, p: Params) -> Body:
     worker_id, reason = p.worker(), p.text("Reason", None, 1)
     _known_worker(emu, worker_id)
     emu.state.blocks[worker_id] = reason
     return {}
 
 
-def delete_worker_block(emu: Emulator, p: Params) -> Body:
+def delete_worker_block(emu: Backend, p: Params) -> Body:
     worker_id = p.worker()
     p.opt_text("Reason")
     emu.state.blocks.pop(worker_id, None)  # unblocking a non-blocked worker succeeds
     return {}
 
 
-def list_worker_blocks(emu: Emulator, p: Params) -> Body:
+def list_worker_blocks(emu: Backend, p: Params) -> Body:
     found = sorted(emu.state.blocks.items())
     page, meta = paginate(emu, p, "ListWorkerBlocks", found, lambda b: [b[0]])
     return {**meta, "WorkerBlocks": [{"WorkerId": w, "Reason": r} for w, r in page]}
 
 
-def notify_workers(emu: Emulator, p: Params) -> Body:
+def notify_workers(emu: Backend, p: Params) -> Body:
     p.text("Subject", 200, 1)
     p.text("MessageText", 4096, 1)
     worker_ids = p.items("WorkerIds", 100, 1)
@@ -199,7 +199,7 @@ def _failure(worker_id: str, code: str, message: str) -> dict[str, str]:
             "WorkerId": worker_id}
 
 
-def update_notification_settings(emu: Emulator, p: Params) -> Body:
+def update_notification_settings(emu: Backend, p: Params) -> Body:
     kind = emu.state.types.get(p.entity("HITTypeId"))
     if kind is None:
         raise turk("HITTypeDoesNotExist", f"HITType {p.raw['HITTypeId']} does not exist.")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from deployer.emulators.mturk.backend import Backend
 from deployer.emulators.mturk.exceptions import invalid, turk
-from deployer.emulators.mturk.models import Emulator
 from deployer.emulators.mturk.state import WorkerRec
 
 LOCALE = "00000000000000000071"
@@ -26,13 +26,13 @@ NEW_WORKER_HISTORY = 100  # below this many approved assignments the approval ra
 NAME = "QualificationRequirements"
 
 
-def normalise(emu: Emulator, raw: list[Any]) -> list[dict[str, Any]]:
+def normalise(emu: Backend, raw: list[Any]) -> list[dict[str, Any]]:
     if len(raw) > 10:
         raise invalid(NAME, f"{len(raw)} requirements", "At most 10 are allowed.")
     return [_one(emu, item) for item in raw]
 
 
-def _one(emu: Emulator, item: Any) -> dict[str, Any]:
+def _one(emu: Backend, item: Any) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise invalid(NAME, item)
     type_id = item.get("QualificationTypeId")
@@ -52,7 +52,7 @@ def _one(emu: Emulator, item: Any) -> dict[str, Any]:
     return out
 
 
-def _known_type(emu: Emulator, type_id: str) -> None:
+def _known_type(emu: Backend, type_id: str) -> None:
     if type_id in SYSTEM_TYPES or type_id == emu.masters_id or type_id in emu.state.qual_types:
         return
     raise turk("QualificationTypeDoesNotExist",
@@ -112,7 +112,7 @@ def _actions(item: dict[str, Any]) -> dict[str, Any]:
 
 
 # --- matching, for simulated workers ------------------------------------------------------
-def worker_value(emu: Emulator, worker: WorkerRec, type_id: str) -> int | None:
+def worker_value(emu: Backend, worker: WorkerRec, type_id: str) -> int | None:
     if type_id == PERCENT_APPROVED:
         # MTurk shows 100% until a worker has 100 assignments (reference §4.3); the emulator
         # counts a worker's history by NumberHITsApproved.
@@ -129,7 +129,7 @@ def worker_value(emu: Emulator, worker: WorkerRec, type_id: str) -> int | None:
     return qual.value if qual is not None and qual.status == "Granted" else None
 
 
-def satisfies(emu: Emulator, worker: WorkerRec, req: dict[str, Any]) -> bool:
+def satisfies(emu: Backend, worker: WorkerRec, req: dict[str, Any]) -> bool:
     comparator = req["Comparator"]
     if req["QualificationTypeId"] == LOCALE:
         return _locale_match(worker, req["LocaleValues"], comparator)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from deployer.emulators.mturk.models import Emulator
+from deployer.emulators.mturk.backend import Backend
 from deployer.emulators.mturk.state import AssignmentRec, BonusRec, HitRec, QualRec, QualTypeRec
 
 
@@ -18,7 +18,7 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
         out[key] = value
 
 
-def hit_view(emu: Emulator, hit: HitRec) -> dict[str, Any]:
+def hit_view(emu: Backend, hit: HitRec) -> dict[str, Any]:
     kind = emu.hit_type(hit)
     counts = emu.counts(hit)
     pending, _, available, completed = counts

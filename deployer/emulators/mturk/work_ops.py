@@ -6,9 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from deployer.emulators.mturk.backend import Backend
+from deployer.emulators.mturk.config import DAY
 from deployer.emulators.mturk.exceptions import RequestError, invalid, turk
 from deployer.emulators.mturk.fees import bonus_commission
-from deployer.emulators.mturk.models import DAY, Emulator
 from deployer.emulators.mturk.paging import paginate
 from deployer.emulators.mturk.state import AssignmentRec, BonusRec
 from deployer.emulators.mturk.validation import Params
@@ -20,7 +21,7 @@ OVERRIDE_WINDOW = 30 * DAY
 BONUS_WINDOW = 183 * DAY
 
 
-def _assignment(emu: Emulator, assignment_id: str) -> AssignmentRec:
+def _assignment(emu: Backend, assignment_id: str) -> AssignmentRec:
     found = emu.state.assignments.get(assignment_id)
     if found is None:
         raise turk("AssignmentDoesNotExist", f"Assignment {assignment_id} does not exist.")
@@ -32,7 +33,7 @@ def _state_error(allowed: str) -> RequestError:
     return turk("InvalidAssignmentState", text)
 
 
-def list_assignments(emu: Emulator, p: Params) -> Body:
+def list_assignments(emu: Backend, p: Params) -> Body:
     hit = emu.hit(p.entity("HITId"))
     raw = p.items("AssignmentStatuses", 10**6)  # the model sets no limit; repeats are harmless
     for status in raw:
@@ -46,7 +47,7 @@ def list_assignments(emu: Emulator, p: Params) -> Body:
     return {**meta, "Assignments": [assignment_view(a) for a in page]}
 
 
-def get_assignment(emu: Emulator, p: Params) -> Body:
+def get_assignment(emu: Backend, p: Params) -> Body:
     assignment = _assignment(emu, p.entity("AssignmentId"))
     if assignment.status == "Accepted":
         raise _state_error("Reviewable,Approved,Rejected")
@@ -54,7 +55,7 @@ def get_assignment(emu: Emulator, p: Params) -> Body:
     return {"Assignment": assignment_view(assignment), "HIT": hit_view(emu, hit)}
 
 
-def approve_assignment(emu: Emulator, p: Params) -> Body:
+def approve_assignment(emu: Backend, p: Params) -> Body:
     assignment = _assignment(emu, p.entity("AssignmentId"))
     feedback = p.feedback() if p.has("RequesterFeedback") else None
     override = p.boolean("OverrideRejection", False)
@@ -67,7 +68,7 @@ def approve_assignment(emu: Emulator, p: Params) -> Body:
     return {}
 
 
-def reject_assignment(emu: Emulator, p: Params) -> Body:
+def reject_assignment(emu: Backend, p: Params) -> Body:
     assignment = _assignment(emu, p.entity("AssignmentId"))
     feedback = p.feedback()
     if assignment.status != "Submitted":
@@ -78,7 +79,7 @@ def reject_assignment(emu: Emulator, p: Params) -> Body:
     return {}
 
 
-def send_bonus(emu: Emulator, p: Params) -> Body:
+def send_bonus(emu: Backend, p: Params) -> Body:
     worker_id = p.worker()
     amount = Decimal(p.money("BonusAmount"))
     assignment_id = p.entity("AssignmentId")
@@ -106,7 +107,7 @@ def send_bonus(emu: Emulator, p: Params) -> Body:
     return {}
 
 
-def list_bonus_payments(emu: Emulator, p: Params) -> Body:
+def list_bonus_payments(emu: Backend, p: Params) -> Body:
     hit_id, assignment_id = p.opt_entity("HITId"), p.opt_entity("AssignmentId")
     if (hit_id is None) == (assignment_id is None):
         raise invalid("HITId", hit_id, "Give exactly one of HITId or AssignmentId.")
@@ -122,5 +123,5 @@ def list_bonus_payments(emu: Emulator, p: Params) -> Body:
     return {**meta, "BonusPayments": [bonus_view(b) for _, b in page]}
 
 
-def get_account_balance(emu: Emulator, p: Params) -> Body:
+def get_account_balance(emu: Backend, p: Params) -> Body:
     return {"AvailableBalance": emu.balance()}

@@ -10,10 +10,11 @@ import re
 from typing import Any
 
 from deployer.emulators.core import ids
-from deployer.emulators.mturk.models import Emulator
+from deployer.emulators.mturk.backend import Backend
 from deployer.emulators.mturk.questions import answer_xml
 from deployer.emulators.mturk.requirements import satisfies
 from deployer.emulators.mturk.state import AssignmentRec, QualRec, WorkerRec
+from deployer.emulators.mturk.time_rules import refresh
 from deployer.emulators.mturk.validation import WORKER
 
 COUNTRY = re.compile(r"[A-Za-z]{2}")  # ISO 3166-1 alpha-2
@@ -25,7 +26,7 @@ class SimulationError(Exception):
 
 
 class Workers:
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: Backend) -> None:
         self.emu = emu
 
     def register(
@@ -67,7 +68,7 @@ class Workers:
     def accept(self, worker_id: str, hit_id: str) -> str:
         with self.emu.lock:
             emu = self.emu
-            emu.refresh()
+            refresh(emu)
             worker = emu.state.workers.get(worker_id)
             hit = emu.state.hits.get(hit_id)
             if worker is None or hit is None:
@@ -92,7 +93,7 @@ class Workers:
             return assignment.id
 
     def _held(self, assignment_id: str) -> AssignmentRec:
-        self.emu.refresh()
+        refresh(self.emu)
         found = self.emu.state.assignments.get(assignment_id)
         if found is None or found.status != "Accepted":
             raise SimulationError(f"assignment {assignment_id} is not in progress "
@@ -109,7 +110,7 @@ class Workers:
             assignment.submit_time = now
             assignment.auto_approval_time = now + self.emu.hit_type(hit).auto_approval_delay
             assignment.answer = answer_xml({str(k): str(v) for k, v in (answers or {}).items()})
-            self.emu.refresh()  # a zero auto-approval delay approves on submission
+            refresh(self.emu)  # a zero auto-approval delay approves on submission
             return assignment.answer
 
     def return_assignment(self, assignment_id: str) -> None:
@@ -122,7 +123,7 @@ class Workers:
 
     def ledger(self) -> dict[str, Any]:
         with self.emu.lock:
-            self.emu.refresh()  # auto-approvals that are due have been paid
+            refresh(self.emu)  # auto-approvals that are due have been paid
             return {
                 "Personality": self.emu.config.personality,
                 "AvailableBalance": self.emu.balance(),
