@@ -2,8 +2,8 @@
 
 The server knows nothing of the service's API. It reads each request, hands it to the
 service's `handle`, and sends back the Reply. Problems it finds before or around the service (a
-bad Content-Length, a request after stop() began, a bug in the service) are answered by the
-service's `refuse`, so every reply has that service's error shape.
+bad Content-Length, a body over MAX_BODY, a request after stop() began, a bug in the service)
+are answered by the service's `refuse`, so every reply has that service's error shape.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ from urllib.parse import urlsplit
 
 LOOPBACK = "127.0.0.1"
 DRAIN_SECONDS = 30.0  # how long stop() waits for requests already being answered
+# Far above any real request (MTurk's largest member, the question, is 64 KB); a larger declared
+# length is refused unread, so a bogus header can never make the server try to allocate it.
+MAX_BODY = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -214,4 +217,7 @@ def _length_problem(header: str | None) -> str | None:
     text = header.strip()
     if not (text.isascii() and text.isdigit()):
         return f"Content-Length {header!r} is not a number of bytes."
+    if int(text) > MAX_BODY:
+        return (f"Content-Length {text} is more than the {MAX_BODY} bytes (16 MiB) "
+                "this emulator accepts in one request.")
     return None

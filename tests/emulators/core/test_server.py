@@ -164,3 +164,27 @@ def test_stop_drains_requests_in_flight_then_answers_503() -> None:
     assert (status, body["error"]["status"]) == (503, 503)
     assert reply.getheader("Connection") == "close"
     assert len(service.seen) == 2  # the service never saw it
+
+
+@pytest.mark.parametrize("length", [16 * 1024 * 1024 + 1, 10**11, 10**30])
+def test_a_body_over_the_limit_is_refused_unread(
+    served: tuple[Studies, HttpServer], capfd: pytest.CaptureFixture[str], length: int
+) -> None:
+    service, server = served
+    # Only the headers are sent: a server that tried to read the body would wait for it.
+    head, body = _raw(server, b"POST /api/v1/studies/ HTTP/1.1\r\nHost: x\r\n"
+                              b"Content-Length: %d\r\n\r\n" % length)
+    assert head.startswith(b"HTTP/1.1 400")
+    assert b"Connection: close" in head
+    detail = json.loads(body)["error"]["detail"]
+    assert detail == (f"Content-Length {length} is more than the 16777216 bytes (16 MiB) "
+                      "this emulator accepts in one request.")
+    assert service.seen == []
+    assert capfd.readouterr().err == ""
+
+
+def test_a_body_at_the_limit_is_read(served: tuple[Studies, HttpServer]) -> None:
+    _, server = served
+    name = "x" * (16 * 1024 * 1024 - len('{"name": ""}'))
+    status, body, _ = _call(_connect(server), "POST", "/api/v1/studies/", {"name": name})
+    assert status == 201 and len(body["name"]) == len(name)

@@ -98,6 +98,32 @@ def test_bad_content_length_is_a_400_not_a_hang(env: Env, length: bytes) -> None
     assert json.loads(body)["__type"] == "SerializationException"
 
 
+@pytest.mark.parametrize("path", ["/", "/_emulator/workers"])
+def test_a_huge_content_length_is_a_400_never_read(
+    env: Env, capfd: pytest.CaptureFixture[str], path: str
+) -> None:
+    port = int(env.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.settimeout(10)  # only a server waiting for the body would reach it
+        connection.sendall(
+            b"POST " + path.encode() + b" HTTP/1.1\r\nHost: x\r\n"
+            b"X-Amz-Target: MTurkRequesterServiceV20170117.CreateHIT\r\n"
+            b"Authorization: " + SIGV4.encode() + b"\r\n"
+            b"Content-Length: 100000000000\r\n\r\n{}")
+        answer = b""
+        while chunk := connection.recv(4096):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400")
+    assert b"Connection: close" in head and b"x-amzn-RequestId: " in head
+    reply = json.loads(body)
+    text = reply["error"] if path != "/" else reply["message"]
+    assert text.startswith("Content-Length 100000000000 is more than the 16777216 bytes")
+    assert path != "/" or reply["__type"] == "SerializationException"
+    assert capfd.readouterr().err == ""  # no traceback: nothing went wrong in the server
+    assert env.client.list_hits()["NumResults"] == 0
+
+
 def test_a_bug_answers_service_fault_and_the_server_lives_on(
     env: Env, capfd: pytest.CaptureFixture[str]
 ) -> None:
