@@ -17,7 +17,9 @@ def emulator_serve(
         0, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one)."
     ),
     state: Path | None = typer.Option(
-        None, "--state", help="JSON file to load at start and save after every change."
+        None, "--state", help="SQLite state file, created if missing; every change is saved "
+        "before it is answered. A .json path names the old JSON state file: it is imported "
+        "once into the .sqlite3 file beside it."
     ),
     personality: str = typer.Option(
         "sandbox", "--personality", help="sandbox (balance always $10,000) or production."
@@ -59,7 +61,7 @@ def emulator_serve(
     except OSError as error:
         raise DeployError(f"cannot listen on 127.0.0.1:{port}: {error}") from None
     if state is not None:
-        server.emulator.faults.configure(faults)  # flags win over the saved fault settings
+        server.emulator.set_faults(faults)  # flags win over the saved fault settings
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     typer.echo(f"MTurk emulator listening on {url}")
@@ -73,5 +75,6 @@ def emulator_serve(
         pass
     finally:
         server.stop()
-    typer.echo("MTurk emulator stopped" + (f"; state saved to {state}" if state else "."))
+    saved = server.database
+    typer.echo("MTurk emulator stopped" + (f"; state saved in {saved}" if saved else "."))
 

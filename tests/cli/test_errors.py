@@ -140,10 +140,10 @@ def test_a_second_local_command_waits_for_nobody_and_says_why(
     from deployer.emulators.mturk import embedded
 
     write_study(project)
-    with embedded(project / ".deploy" / "emulator.json"):
+    with embedded(project / ".deploy" / "emulator.sqlite3"):
         busy = deploy(capsys, "plan")
     assert busy.code == 1
-    assert "emulator.json is in use by another deploy command" in busy.err
+    assert "emulator.sqlite3 is in use by another deploy command" in busy.err
     assert deploy(capsys, "plan").code == 0
 
 

@@ -1,37 +1,36 @@
-"""The emulated service's state and facts: clock, personality, records, tokens and money.
+"""The emulated service's state and facts: settings, clock, database, HITs, tokens.
 
-No HTTP and no time-driven rules here (time_rules.py), and nothing about simulated workers
-(workers.py): operations in hit_ops / work_ops / qual_ops receive this object, and models.py
-builds the full Emulator on it. Page tokens live here, not in the saved state: they are many,
+No HTTP, no time-driven rules (time_rules.py), no money (money.py) and nothing about simulated
+workers (workers.py): operations in hit_ops / work_ops / qual_ops receive this object, and
+models.py builds the full Emulator on it. Records live in SQLite (schema.py), in memory until
+a state file is attached. Page tokens live here, not in the database: they are many,
 short-lived and cheap to lose.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import secrets
+import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from deployer.emulators.core import ids
 from deployer.emulators.core.clock import Clock, utc_now, within_range
 from deployer.emulators.core.faults import FaultConfig, Faults
-from deployer.emulators.mturk.config import (
-    INSUFFICIENT_FUNDS,
-    MASTERS_IDS,
-    SANDBOX_BALANCE,
-    Config,
-)
+from deployer.emulators.core.store import Store
+from deployer.emulators.mturk import schema
+from deployer.emulators.mturk.config import MASTERS_IDS, Config
 from deployer.emulators.mturk.exceptions import turk
-from deployer.emulators.mturk.fees import commission
-from deployer.emulators.mturk.state import AssignmentRec, HitRec, HitTypeRec, LedgerEntry, State
-from deployer.emulators.mturk.state import from_json as state_from_json
-from deployer.emulators.mturk.state import to_json as state_to_json
+from deployer.emulators.mturk.records import AssignmentRec, HitRec, HitTypeRec, TokenRec
+from deployer.emulators.mturk.schema import ASSIGNMENTS, HITS, TOKENS, TYPES
+
+Counts = tuple[int, int, int, int]  # pending, submitted, available, completed
 
 
 class Backend:
@@ -43,15 +42,69 @@ class Backend:
     ) -> None:
         self.config = config or Config()
         self.clock = Clock(clock)
-        self.state = State(balance=self.config.balance)
         self.faults = Faults(faults)
         self.lock = threading.RLock()
         self.request_id = ""
         self.pages: OrderedDict[str, PageMark] = OrderedDict()
         self._page_salt = secrets.token_hex(8)  # new per process: no token outlives a restart
         self._pages_issued = 0
+        self.store = Store.memory()
+        with self.store.transaction() as db:
+            schema.create(db)
+            schema.write(db, "balance", self.config.balance)
+            schema.write(db, "counter", 0)
+            self._save_settings(db)
 
-    # --- time -----------------------------------------------------------------------------
+    # --- the database -----------------------------------------------------------------------
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self.store.db
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Exclusive use of the state; the block's changes are kept only if it returns."""
+        with self.lock, self.store.transaction() as db:
+            yield db
+
+    def attach(self, store: Store) -> None:
+        """Goes on from the state in `store` (a state file), settings included.
+
+        Raises KeyError, TypeError or ValueError when the store does not hold such a state.
+        """
+        with self.lock:
+            if schema.read(store.db, "format") != schema.FORMAT:
+                raise ValueError(f"format {schema.read(store.db, 'format')!r} is not "
+                                 f"{schema.FORMAT}, the only one this version reads")
+            config = Config(**schema.read_json(store.db, "config"))
+            offset = checked_offset(schema.read(store.db, "clock_offset"), self.clock.base())
+            faults = FaultConfig(**schema.read_json(store.db, "faults"))
+            self.config, self.clock.offset = config, offset
+            self.faults.configure(faults)
+            self.store.close()
+            self.store = store
+
+    def detach(self) -> Store:
+        """Hands back the attached store; the emulator goes on from a copy in memory."""
+        with self.lock:
+            attached = self.store
+            self.store = attached.copy_to_memory()
+            return attached
+
+    def save_settings(self) -> None:
+        with self.transaction() as db:
+            self._save_settings(db)
+
+    def _save_settings(self, db: sqlite3.Connection) -> None:
+        schema.write_json(db, "config", self.config.to_json())
+        schema.write(db, "clock_offset", self.clock.offset)
+        schema.write_json(db, "faults", self.faults.config.to_json())
+
+    def set_faults(self, faults: FaultConfig) -> None:
+        with self.transaction() as db:
+            self.faults.configure(faults)
+            schema.write_json(db, "faults", faults.to_json())
+
+    # --- time and ids -----------------------------------------------------------------------
     def now(self) -> float:
         return self.clock.t()
 
@@ -59,32 +112,42 @@ class Backend:
     def masters_id(self) -> str:
         return MASTERS_IDS[self.config.personality]
 
+    def next_count(self) -> int:
+        """The material of the next ID: a counter saved with the state."""
+        counter = int(schema.read(self.db, "counter")) + 1
+        schema.write(self.db, "counter", counter)
+        return counter
+
     def new_id(self, kind: str) -> str:
-        self.state.counter += 1
-        return ids.entity_id(f"{self.config.seed}:{kind}:{self.state.counter}")
+        return ids.entity_id(f"{self.config.seed}:{kind}:{self.next_count()}")
 
     # --- HIT facts --------------------------------------------------------------------------
     def hit(self, hit_id: str) -> HitRec:
-        found = self.state.hits.get(hit_id)
+        found = HITS.get(self.db, hit_id)
         if found is None:
             raise turk("HITDoesNotExist", f"Hit {hit_id} does not exist.")
         return found
 
     def hit_type(self, hit: HitRec) -> HitTypeRec:
-        return self.state.types[hit.type_id]
+        found = TYPES.get(self.db, hit.type_id)
+        if found is None:
+            raise LookupError(f"HIT {hit.id} has type {hit.type_id}, which is not stored")
+        return found
 
     def assignments_of(self, hit_id: str) -> list[AssignmentRec]:
-        return [a for a in self.state.assignments.values() if a.hit_id == hit_id]
+        return ASSIGNMENTS.where(self.db, "hit_id = ?", (hit_id,))
 
-    def counts(self, hit: HitRec) -> tuple[int, int, int, int]:
+    def counts(self, hit: HitRec) -> Counts:
         """(pending, submitted, available, completed) as defined in reference §3.2-3.3."""
-        mine = self.assignments_of(hit.id)
-        pending = sum(1 for a in mine if a.status == "Accepted")
-        submitted = len(mine) - pending
-        completed = sum(1 for a in mine if a.status in ("Approved", "Rejected"))
+        by_status = dict(self.db.execute(
+            "SELECT status, COUNT(*) FROM assignments WHERE hit_id = ? GROUP BY status",
+            (hit.id,)).fetchall())
+        pending = by_status.get("Accepted", 0)
+        submitted = sum(by_status.values()) - pending
+        completed = by_status.get("Approved", 0) + by_status.get("Rejected", 0)
         return pending, submitted, hit.max_assignments - pending - submitted, completed
 
-    def status(self, hit: HitRec, counts: tuple[int, int, int, int] | None = None) -> str:
+    def status(self, hit: HitRec, counts: Counts | None = None) -> str:
         pending, _, available, _ = counts or self.counts(hit)
         if hit.reviewing:
             return "Reviewing"
@@ -96,22 +159,19 @@ class Backend:
         return self.now() < hit.creation + self.config.settle_seconds
 
     def delete_hit(self, hit_id: str) -> None:
-        for assignment in self.assignments_of(hit_id):
-            del self.state.assignments[assignment.id]
-        del self.state.hits[hit_id]
+        self.db.execute("DELETE FROM assignments WHERE hit_id = ?", (hit_id,))
+        HITS.delete(self.db, hit_id)
 
     # --- idempotency --------------------------------------------------------------------------
     def recall(self, family: str, token: str | None) -> Any:
         if token is None:
             return None
-        entry = self.state.tokens.get(f"{family}:{token}")
-        return None if entry is None else entry[1]
+        entry = TOKENS.get(self.db, f"{family}:{token}")
+        return None if entry is None else entry.result
 
     def remember(self, family: str, token: str | None, result: Any) -> None:
         if token is not None:
-            key = f"{family}:{token}"
-            self.state.tokens.pop(key, None)  # re-insert at the end: the store stays time-ordered
-            self.state.tokens[key] = [self.now(), result]
+            TOKENS.put(self.db, TokenRec(f"{family}:{token}", self.now(), result))
 
     # --- page tokens ----------------------------------------------------------------------
     def issue_page(self, query: str, last: list[Any]) -> str:
@@ -125,62 +185,17 @@ class Backend:
     def page(self, token: str) -> PageMark | None:
         return self.pages.get(token)
 
-    # --- money ------------------------------------------------------------------------------
-    def balance(self) -> str:
-        if self.config.personality == "sandbox":
-            return SANDBOX_BALANCE
-        return self.state.balance
 
-    def charge(self, kind: str, assignment: AssignmentRec, amount: Decimal, fee: Decimal) -> None:
-        total = amount + fee
-        balance = Decimal(self.state.balance)
-        if self.config.personality == "production":
-            if total > balance:
-                raise turk("InsufficientFunds", INSUFFICIENT_FUNDS)
-            balance -= total
-            self.state.balance = f"{balance:.2f}"
-        self.state.ledger.append(LedgerEntry(
-            time=self.now(), kind=kind, assignment_id=assignment.id,
-            worker_id=assignment.worker_id, amount=f"{amount:.2f}", fee=f"{fee:.2f}",
-            balance=self.balance(),
-        ))
-
-    def requires_masters(self, kind: HitTypeRec) -> bool:
-        return any(r["QualificationTypeId"] == self.masters_id for r in kind.requirements)
-
-    def approve(self, assignment: AssignmentRec, when: float, feedback: str | None) -> None:
-        hit = self.state.hits[assignment.hit_id]
-        kind = self.hit_type(hit)
-        reward = Decimal(kind.reward)
-        fee = commission(reward, hit.max_assignments, self.requires_masters(kind))
-        self.charge("reward", assignment, reward, fee)
-        assignment.status = "Approved"
-        assignment.approval_time = when
-        assignment.rejection_time = None
-        if feedback is not None:
-            assignment.feedback = feedback
-
-    # --- persistence ------------------------------------------------------------------------
-    def to_json(self) -> dict[str, Any]:
-        with self.lock:
-            return {
-                "version": 1,
-                "config": self.config.to_json(),
-                "clock_offset": self.clock.offset,
-                "faults": self.faults.config.to_json(),
-                "state": state_to_json(self.state),
-            }
-
-    def load_json(self, data: dict[str, Any]) -> None:
-        with self.lock:
-            self.config = Config(**data["config"])
-            offset = float(data["clock_offset"])
-            if not math.isfinite(offset) or not within_range(self.clock.base(), offset):
-                raise ValueError(f"clock_offset {offset!r} is not a number of seconds that keeps "
-                                 "the emulator's date before the year 9999")
-            self.clock.offset = offset
-            self.faults.configure(FaultConfig(**data["faults"]))
-            self.state = state_from_json(data["state"])
+def checked_offset(value: Any, base: datetime) -> float:
+    """A saved clock offset, refused unless it keeps the emulator's date before year 9999."""
+    try:
+        offset = float(value)
+    except (TypeError, ValueError):
+        offset = math.nan
+    if not math.isfinite(offset) or not within_range(base, offset):
+        raise ValueError(f"clock_offset {value!r} is not a number of seconds that keeps "
+                         "the emulator's date before the year 9999")
+    return offset
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,11 @@ from deployer.emulators.core import ids
 from deployer.emulators.mturk.backend import Backend
 from deployer.emulators.mturk.exceptions import invalid, turk
 from deployer.emulators.mturk.liability import check_funds
-from deployer.emulators.mturk.paging import paginate
+from deployer.emulators.mturk.paging import from_list, paginate
 from deployer.emulators.mturk.questions import check_question
+from deployer.emulators.mturk.records import HitRec, HitTypeRec
 from deployer.emulators.mturk.requirements import SYSTEM_TYPES, normalise
-from deployer.emulators.mturk.state import HitRec, HitTypeRec
+from deployer.emulators.mturk.schema import HITS, QUAL_TYPES, TYPES
 from deployer.emulators.mturk.validation import MAX_SECONDS, Params
 from deployer.emulators.mturk.views import hit_view
 
@@ -37,12 +38,12 @@ def _type_from(emu: Backend, p: Params) -> HitTypeRec:
     # Exact match on the seven properties (reference §10.1): "0.5" and "0.50" are two types.
     canonical = json.dumps(props, sort_keys=True)
     type_id = ids.entity_id(f"{emu.config.seed}:type:{canonical}")
-    existing = emu.state.types.get(type_id)
+    existing = TYPES.get(emu.db, type_id)
     if existing is not None:
         return existing
     kind = HitTypeRec(id=type_id, group_id=ids.entity_id(f"group:{type_id}"),
                       creation=emu.now(), **props)
-    emu.state.types[type_id] = kind
+    TYPES.put(emu.db, kind)
     return kind
 
 
@@ -75,7 +76,7 @@ def _create(emu: Backend, p: Params, kind_of: Callable[[], HitTypeRec]) -> Body:
     hit = HitRec(id=emu.new_id("hit"), type_id=kind.id, creation=now, expiration=now + lifetime,
                  max_assignments=max_assignments, created_with=max_assignments,
                  question=question, annotation=annotation)
-    emu.state.hits[hit.id] = hit
+    HITS.put(emu.db, hit)
     emu.remember("hit", token, hit.id)
     return {"HIT": hit_view(emu, hit)}
 
@@ -90,7 +91,7 @@ def create_hit_type(emu: Backend, p: Params) -> Body:
 
 def create_hit_with_hit_type(emu: Backend, p: Params) -> Body:
     type_id = p.entity("HITTypeId")
-    kind = emu.state.types.get(type_id)
+    kind = TYPES.get(emu.db, type_id)
     if kind is None:
         raise turk("HITTypeDoesNotExist", f"HITType {type_id} does not exist.")
     return _create(emu, p, lambda: kind)
@@ -107,17 +108,27 @@ def _hit_key(hit: HitRec) -> list[Any]:
 def list_hits(emu: Backend, p: Params) -> Body:
     # Newly created HITs take a moment to be indexed on the real service (reference §2.5).
     visible_before = emu.now() - emu.config.indexing_delay
-    hits = [h for h in emu.state.hits.values() if h.creation <= visible_before]
-    page, meta = paginate(emu, p, "ListHITs", hits, _hit_key)
+
+    def fetch(after: list[Any] | None, limit: int) -> list[HitRec]:
+        # Straight from the creation index, page by page, however many HITs there are.
+        condition, params = "creation <= ?", [visible_before]
+        if after is not None:
+            condition, params = condition + " AND (creation, id) > (?, ?)", [*params, *after]
+        return HITS.where(emu.db, condition, params, order="creation, id", limit=limit)
+
+    page, meta = paginate(emu, p, "ListHITs", fetch, _hit_key)
     return {**meta, "HITs": [hit_view(emu, h) for h in page]}
 
 
 def list_hits_for_qualification_type(emu: Backend, p: Params) -> Body:
     qual_id = p.entity("QualificationTypeId")
-    known = qual_id in emu.state.qual_types or qual_id in SYSTEM_TYPES
+    known = QUAL_TYPES.get(emu.db, qual_id) is not None or qual_id in SYSTEM_TYPES
     if not known and qual_id != emu.masters_id:  # system types as in GetQualificationType
         raise turk("QualificationTypeDoesNotExist", f"QualificationType {qual_id} does not exist.")
-    hits = [h for h in emu.state.hits.values()
-            if any(r["QualificationTypeId"] == qual_id for r in emu.hit_type(h).requirements)]
-    page, meta = paginate(emu, p, f"ListHITsForQualificationType:{qual_id}", hits, _hit_key)
+    # HIT types are few; the HITs of the types that require it come through the type index.
+    kinds = [t.id for t in TYPES.where(emu.db, "requirements LIKE ?", (f"%{qual_id}%",))
+             if any(r["QualificationTypeId"] == qual_id for r in t.requirements)]
+    hits = HITS.where(emu.db, f"type_id IN ({', '.join('?' for _ in kinds)})", kinds)
+    page, meta = paginate(emu, p, f"ListHITsForQualificationType:{qual_id}",
+                          from_list(hits, _hit_key), _hit_key)
     return {**meta, "HITs": [hit_view(emu, h) for h in page]}

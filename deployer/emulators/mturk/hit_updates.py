@@ -10,12 +10,17 @@ from deployer.emulators.core.clock import java_date
 from deployer.emulators.mturk.backend import Backend
 from deployer.emulators.mturk.exceptions import RequestError, invalid, turk
 from deployer.emulators.mturk.liability import check_funds
-from deployer.emulators.mturk.paging import paginate
-from deployer.emulators.mturk.state import HitRec
+from deployer.emulators.mturk.paging import from_list, paginate
+from deployer.emulators.mturk.records import HitRec
+from deployer.emulators.mturk.schema import HITS, TYPES
 from deployer.emulators.mturk.validation import Params
 
 Body = dict[str, Any]
 SETTLING = "This HIT is still being created; it cannot be modified yet. Retry in a few seconds."
+
+
+def _hit_key(hit: HitRec) -> list[Any]:
+    return [hit.creation, hit.id]
 
 
 def _not_settled(emu: Backend, hit: HitRec) -> None:
@@ -39,6 +44,7 @@ def update_expiration(emu: Backend, p: Params) -> Body:
             raise RequestError("You cannot shorten the expiration time of a HIT.")
         hit.expiration = expire_at
         hit.reviewing = False  # extending clears Reviewing (reference §3.2, our choice)
+    HITS.put(emu.db, hit)
     emu.remember("expire", derived, True)
     return {}
 
@@ -60,6 +66,7 @@ def create_additional_assignments(emu: Backend, p: Params) -> Body:
     check_funds(emu, emu.hit_type(hit), hit.max_assignments + extra, extra)
     hit.max_assignments += extra
     hit.reviewing = False
+    HITS.put(emu.db, hit)
     emu.remember("assign", token, emu.request_id)
     return {}
 
@@ -67,7 +74,7 @@ def create_additional_assignments(emu: Backend, p: Params) -> Body:
 def update_hit_type_of_hit(emu: Backend, p: Params) -> Body:
     hit = emu.hit(p.entity("HITId"))
     type_id = p.entity("HITTypeId")
-    if type_id not in emu.state.types:
+    if TYPES.get(emu.db, type_id) is None:
         raise turk("HITTypeDoesNotExist", f"HITType {type_id} does not exist.")
     _not_settled(emu, hit)
     if hit.ever_accepted:
@@ -75,6 +82,7 @@ def update_hit_type_of_hit(emu: Backend, p: Params) -> Body:
                    "You cannot change the HIT type of a HIT with assignments that have been "
                    "accepted or submitted by workers.")
     hit.type_id = type_id
+    HITS.put(emu.db, hit)
     return {}
 
 
@@ -94,6 +102,7 @@ def update_hit_review_status(emu: Backend, p: Params) -> Body:
         hit.reviewing = False
     else:
         raise _state_error(emu, hit, "Reviewing" if revert else "Reviewable")
+    HITS.put(emu.db, hit)
     return {}
 
 
@@ -109,11 +118,13 @@ def delete_hit(emu: Backend, p: Params) -> Body:
 def list_reviewable_hits(emu: Backend, p: Params) -> Body:
     type_id = p.opt_entity("HITTypeId")
     wanted = p.opt_enum("Status", ("Reviewable", "Reviewing"), "Reviewable")
-    if type_id is not None and type_id not in emu.state.types:
+    if type_id is not None and TYPES.get(emu.db, type_id) is None:
         raise invalid("HITTypeId", type_id)
-    hits = [h for h in emu.state.hits.values()
-            if emu.status(h) == wanted and (type_id is None or h.type_id == type_id)]
+    # Status depends on the time and on counts, so it is decided here, HIT by HIT.
+    of_type = HITS.where(emu.db) if type_id is None else HITS.where(emu.db, "type_id = ?",
+                                                                     (type_id,))
+    hits = [h for h in of_type if emu.status(h) == wanted]
     query = f"ListReviewableHITs:{type_id}:{wanted}"
-    page, meta = paginate(emu, p, query, hits, lambda h: [h.creation, h.id])
+    page, meta = paginate(emu, p, query, from_list(hits, _hit_key), _hit_key)
     # Observed on the wire: only the HITId of each HIT (reference §2.28).
     return {**meta, "HITs": [{"HITId": h.id} for h in page]}

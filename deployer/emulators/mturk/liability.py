@@ -8,40 +8,52 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from deployer.emulators.mturk import money
 from deployer.emulators.mturk.backend import Backend
 from deployer.emulators.mturk.config import INSUFFICIENT_FUNDS
 from deployer.emulators.mturk.exceptions import turk
-from deployer.emulators.mturk.fees import slot_cost
-from deployer.emulators.mturk.state import HitTypeRec
+from deployer.emulators.mturk.fees import LARGE_HIT_ASSIGNMENTS, slot_cost
+from deployer.emulators.mturk.records import HitTypeRec
+from deployer.emulators.mturk.schema import TYPES
+
+# Per HIT type and fee tier, the slots that may still be paid for: open slots of HITs that have
+# not expired, plus assignments being worked on or submitted and not yet reviewed. Only HITs
+# that are live or have unpaid work are visited, through the expiry and assignment indexes.
+HELD_SLOTS = """
+WITH unpaid AS (
+    SELECT hit_id, COUNT(*) AS count FROM assignments
+    WHERE status IN ('Accepted', 'Submitted') GROUP BY hit_id
+), live AS (
+    SELECT id FROM hits WHERE expiration > :now
+    UNION SELECT hit_id FROM unpaid
+)
+SELECT h.type_id, h.max_assignments >= :large AS large,
+       SUM(COALESCE(u.count, 0) + CASE WHEN :now < h.expiration THEN MAX(0,
+           h.max_assignments - (SELECT COUNT(*) FROM assignments a WHERE a.hit_id = h.id))
+           ELSE 0 END)
+FROM live JOIN hits h ON h.id = live.id LEFT JOIN unpaid u ON u.hit_id = h.id
+GROUP BY h.type_id, large
+"""
 
 
 def check_funds(emu: Backend, kind: HitTypeRec, max_assignments: int, count: int) -> None:
     """Refuses `count` new assignments of `kind` on a HIT of `max_assignments` (fee tier)."""
     if emu.config.personality != "production":
         return
-    reward = Decimal(kind.reward)
-    cost = count * slot_cost(reward, max_assignments, emu.requires_masters(kind))
-    if cost > Decimal(emu.state.balance) - held(emu):
+    cost = count * slot_cost(Decimal(kind.reward), max_assignments,
+                             money.requires_masters(emu, kind))
+    if cost > Decimal(money.account(emu)) - held(emu):
         raise turk("InsufficientFunds", INSUFFICIENT_FUNDS)
 
 
 def held(emu: Backend) -> Decimal:
-    """Reward plus fee of every slot that may still be paid for: slots open on unexpired
-    HITs, assignments being worked on and submitted work not yet approved or rejected."""
-    taken: dict[str, int] = {}
-    unpaid: dict[str, int] = {}
-    for assignment in emu.state.assignments.values():
-        taken[assignment.hit_id] = taken.get(assignment.hit_id, 0) + 1
-        if assignment.status in ("Accepted", "Submitted"):
-            unpaid[assignment.hit_id] = unpaid.get(assignment.hit_id, 0) + 1
-    now = emu.now()
+    """Reward plus fee of every slot that may still be paid for."""
     total = Decimal(0)
-    for hit in emu.state.hits.values():
-        slots = unpaid.get(hit.id, 0)
-        if now < hit.expiration:
-            slots += max(0, hit.max_assignments - taken.get(hit.id, 0))  # still open
-        if slots > 0:
-            kind = emu.hit_type(hit)
-            reward = Decimal(kind.reward)
-            total += slots * slot_cost(reward, hit.max_assignments, emu.requires_masters(kind))
+    rows = emu.db.execute(HELD_SLOTS, {"now": emu.now(), "large": LARGE_HIT_ASSIGNMENTS})
+    for type_id, large, slots in rows.fetchall():
+        kind = TYPES.get(emu.db, type_id)
+        if kind is None or not slots:
+            continue
+        tier = LARGE_HIT_ASSIGNMENTS if large else 1
+        total += slots * slot_cost(Decimal(kind.reward), tier, money.requires_masters(emu, kind))
     return total

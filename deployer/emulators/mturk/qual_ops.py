@@ -6,10 +6,11 @@ from typing import Any
 
 from deployer.emulators.mturk.backend import Backend
 from deployer.emulators.mturk.exceptions import RequestError, invalid, turk
-from deployer.emulators.mturk.paging import paginate
+from deployer.emulators.mturk.paging import from_list, paginate
 from deployer.emulators.mturk.questions import check_test
+from deployer.emulators.mturk.records import BlockRec, QualRec, QualTypeRec
 from deployer.emulators.mturk.requirements import SYSTEM_TYPES
-from deployer.emulators.mturk.state import QualRec, QualTypeRec
+from deployer.emulators.mturk.schema import BLOCKS, QUAL_TYPES, QUALS, TYPES, WORKERS
 from deployer.emulators.mturk.validation import WORKER, Params
 from deployer.emulators.mturk.views import qual_type_view, qual_view
 
@@ -18,6 +19,10 @@ EVENTS = ("AssignmentAccepted", "AssignmentAbandoned", "AssignmentReturned",
           "AssignmentSubmitted", "AssignmentRejected", "AssignmentApproved", "HITCreated",
           "HITExpired", "HITReviewable", "HITExtended", "HITDisposed")
 MAX_XML = 65_535
+
+
+def _created(kind: QualTypeRec) -> list[Any]:
+    return [kind.creation, kind.id]
 
 
 def _system_type(emu: Backend, type_id: str) -> QualTypeRec | None:
@@ -29,7 +34,7 @@ def _system_type(emu: Backend, type_id: str) -> QualTypeRec | None:
 
 
 def _qual_type(emu: Backend, type_id: str) -> QualTypeRec:
-    found = emu.state.qual_types.get(type_id) or _system_type(emu, type_id)
+    found = QUAL_TYPES.get(emu.db, type_id) or _system_type(emu, type_id)
     if found is None:
         raise turk("QualificationTypeDoesNotExist",
                    f"QualificationType {type_id} does not exist.")
@@ -64,13 +69,13 @@ def create_qualification_type(emu: Backend, p: Params) -> Body:
         raise invalid("AutoGranted", True, "AutoGranted cannot be combined with a Test.")
     if rec.auto_granted:
         rec.auto_granted_value = p.opt_integer("AutoGrantedValue", -(2**31), 2**31 - 1, 1)
-    if any(q.name == name for q in emu.state.qual_types.values()):
+    if QUAL_TYPES.where(emu.db, "name = ?", (name,)):
         raise turk("QualificationTypeAlreadyExists",
                    "You have already created a QualificationType with this name. A "
                    "QualificationType's name must be unique among all of the QualificationTypes "
                    "created by the same user.")
     rec.id = emu.new_id("qualtype")
-    emu.state.qual_types[rec.id] = rec
+    QUAL_TYPES.put(emu.db, rec)
     return {"QualificationType": qual_type_view(rec)}
 
 
@@ -84,19 +89,19 @@ def list_qualification_types(emu: Backend, p: Params) -> Body:
     requestable = p.boolean("MustBeRequestable", False)
     owned = p.boolean("MustBeOwnedByCaller", False)
     query = (p.opt_text("Query") or "").lower()
-    found = list(emu.state.qual_types.values())
+    found = QUAL_TYPES.where(emu.db)
     if not owned:
         found += [t for t in (_system_type(emu, i) for i in [*SYSTEM_TYPES, emu.masters_id]) if t]
     found = [t for t in found
              if (not requestable or bool(t.test) or t.auto_granted)
              and query in f"{t.name} {t.description} {t.keywords or ''}".lower()]
     key = f"ListQualificationTypes:{query}:{requestable}:{owned}"
-    page, meta = paginate(emu, p, key, found, lambda t: [t.creation, t.id])
+    page, meta = paginate(emu, p, key, from_list(found, _created), _created)
     return {**meta, "QualificationTypes": [qual_type_view(t) for t in page]}
 
 
 def _custom_type(emu: Backend, type_id: str) -> QualTypeRec:
-    found = emu.state.qual_types.get(type_id)
+    found = QUAL_TYPES.get(emu.db, type_id)
     if found is None:
         raise turk("QualificationTypeDoesNotExist",
                    f"QualificationType {type_id} does not exist or is not owned by you.")
@@ -104,7 +109,7 @@ def _custom_type(emu: Backend, type_id: str) -> QualTypeRec:
 
 
 def _known_worker(emu: Backend, worker_id: str) -> None:
-    if worker_id not in emu.state.workers:
+    if WORKERS.get(emu.db, worker_id) is None:
         raise invalid("WorkerId", worker_id)
 
 
@@ -114,8 +119,8 @@ def associate(emu: Backend, p: Params) -> Body:
     p.boolean("SendNotification", True)
     _custom_type(emu, type_id)
     _known_worker(emu, worker_id)
-    emu.state.quals[f"{type_id}:{worker_id}"] = QualRec(
-        type_id=type_id, worker_id=worker_id, grant_time=emu.now(), value=value)
+    QUALS.put(emu.db, QualRec(type_id=type_id, worker_id=worker_id, grant_time=emu.now(),
+                              value=value))
     return {}
 
 
@@ -123,18 +128,19 @@ def disassociate(emu: Backend, p: Params) -> Body:
     worker_id, type_id = p.worker(), p.entity("QualificationTypeId")
     p.opt_text("Reason")
     _custom_type(emu, type_id)
-    qual = emu.state.quals.get(f"{type_id}:{worker_id}")
+    qual = QUALS.get(emu.db, type_id, worker_id)
     if qual is None or qual.status != "Granted":
         raise turk("QualificationDoesNotExist",
                    "You requested a Qualification that does not exist.")
     qual.status = "Revoked"
+    QUALS.put(emu.db, qual)
     return {}
 
 
 def get_qualification_score(emu: Backend, p: Params) -> Body:
     type_id, worker_id = p.entity("QualificationTypeId"), p.worker()
     _custom_type(emu, type_id)
-    qual = emu.state.quals.get(f"{type_id}:{worker_id}")
+    qual = QUALS.get(emu.db, type_id, worker_id)
     if qual is None:
         raise turk("QualificationDoesNotExist",
                    "You requested a Qualification that does not exist.")
@@ -148,31 +154,39 @@ def list_workers_with_qualification_type(emu: Backend, p: Params) -> Body:
     type_id = p.entity("QualificationTypeId")
     status = p.opt_enum("Status", ("Granted", "Revoked"), "") or None
     _custom_type(emu, type_id)
-    found = [q for q in emu.state.quals.values()
-             if q.type_id == type_id and (status is None or q.status == status)]
+    found = [q for q in QUALS.where(emu.db, "type_id = ?", (type_id,))
+             if status is None or q.status == status]
     key = f"ListWorkersWithQualificationType:{type_id}:{status}"
-    page, meta = paginate(emu, p, key, found, lambda q: [q.grant_time, q.worker_id])
+
+    def granted(qual: QualRec) -> list[Any]:
+        return [qual.grant_time, qual.worker_id]
+
+    page, meta = paginate(emu, p, key, from_list(found, granted), granted)
     return {**meta, "Qualifications": [qual_view(q) for q in page]}
 
 
 def create_worker_block(emu: Backend, p: Params) -> Body:
     worker_id, reason = p.worker(), p.text("Reason", None, 1)
     _known_worker(emu, worker_id)
-    emu.state.blocks[worker_id] = reason
+    BLOCKS.put(emu.db, BlockRec(worker_id, reason))
     return {}
 
 
 def delete_worker_block(emu: Backend, p: Params) -> Body:
     worker_id = p.worker()
     p.opt_text("Reason")
-    emu.state.blocks.pop(worker_id, None)  # unblocking a non-blocked worker succeeds
+    BLOCKS.delete(emu.db, worker_id)  # unblocking a non-blocked worker succeeds
     return {}
 
 
 def list_worker_blocks(emu: Backend, p: Params) -> Body:
-    found = sorted(emu.state.blocks.items())
-    page, meta = paginate(emu, p, "ListWorkerBlocks", found, lambda b: [b[0]])
-    return {**meta, "WorkerBlocks": [{"WorkerId": w, "Reason": r} for w, r in page]}
+    def by_worker(block: BlockRec) -> list[Any]:
+        return [block.worker_id]
+
+    page, meta = paginate(emu, p, "ListWorkerBlocks", from_list(BLOCKS.where(emu.db), by_worker),
+                          by_worker)
+    return {**meta, "WorkerBlocks": [{"WorkerId": b.worker_id, "Reason": b.reason}
+                                     for b in page]}
 
 
 def notify_workers(emu: Backend, p: Params) -> Body:
@@ -184,9 +198,10 @@ def notify_workers(emu: Backend, p: Params) -> Body:
         if (not isinstance(worker_id, str) or not WORKER.fullmatch(worker_id)
                 or len(worker_id) > 64):
             raise invalid("WorkerIds", worker_id)
-        reviewed = any(a.worker_id == worker_id and a.status in ("Approved", "Rejected")
-                       for a in emu.state.assignments.values())
-        if worker_id not in emu.state.workers:
+        reviewed = emu.db.execute(
+            "SELECT 1 FROM assignments WHERE worker_id = ? AND status IN ('Approved', 'Rejected')"
+            " LIMIT 1", (worker_id,)).fetchone() is not None
+        if WORKERS.get(emu.db, worker_id) is None:
             failures.append(_failure(worker_id, "HardFailure", "Worker not found."))
         elif not reviewed:
             failures.append(_failure(worker_id, "SoftFailure",
@@ -200,7 +215,7 @@ def _failure(worker_id: str, code: str, message: str) -> dict[str, str]:
 
 
 def update_notification_settings(emu: Backend, p: Params) -> Body:
-    kind = emu.state.types.get(p.entity("HITTypeId"))
+    kind = TYPES.get(emu.db, p.entity("HITTypeId"))
     if kind is None:
         raise turk("HITTypeDoesNotExist", f"HITType {p.raw['HITTypeId']} does not exist.")
     spec = p.raw.get("Notification")
@@ -212,6 +227,7 @@ def update_notification_settings(emu: Backend, p: Params) -> Body:
         if kind.notification is None:
             raise RequestError("There is no notification specification for this HIT type.")
         kind.notification_active = p.boolean("Active", False)
+    TYPES.put(emu.db, kind)
     return {}
 
 

@@ -6,7 +6,8 @@ from typing import Any
 
 from deployer.emulators.mturk.backend import Backend
 from deployer.emulators.mturk.exceptions import invalid, turk
-from deployer.emulators.mturk.state import WorkerRec
+from deployer.emulators.mturk.records import WorkerRec
+from deployer.emulators.mturk.schema import QUAL_TYPES, QUALS
 
 LOCALE = "00000000000000000071"
 PERCENT_APPROVED = "000000000000000000L0"
@@ -53,7 +54,8 @@ def _one(emu: Backend, item: Any) -> dict[str, Any]:
 
 
 def _known_type(emu: Backend, type_id: str) -> None:
-    if type_id in SYSTEM_TYPES or type_id == emu.masters_id or type_id in emu.state.qual_types:
+    if (type_id in SYSTEM_TYPES or type_id == emu.masters_id
+            or QUAL_TYPES.get(emu.db, type_id) is not None):
         return
     raise turk("QualificationTypeDoesNotExist",
                f"QualificationType {type_id} does not exist.")
@@ -125,7 +127,7 @@ def worker_value(emu: Backend, worker: WorkerRec, type_id: str) -> int | None:
         return 1 if worker.adult else 0
     if type_id == emu.masters_id:
         return 1 if worker.masters else None
-    qual = emu.state.quals.get(f"{type_id}:{worker.id}")
+    qual = QUALS.get(emu.db, type_id, worker.id)
     return qual.value if qual is not None and qual.status == "Granted" else None
 
 

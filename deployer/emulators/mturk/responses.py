@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from deployer.emulators.mturk import hit_ops, hit_updates, qual_ops, work_ops
+from deployer.emulators.mturk import hit_ops, hit_updates, qual_ops, time_rules, work_ops
 from deployer.emulators.mturk.exceptions import (
     AuthenticationError,
     SerializationError,
@@ -67,8 +67,6 @@ OPERATIONS: dict[str, Handler] = {
     "NotifyWorkers": qual_ops.notify_workers,
     "UpdateNotificationSettings": qual_ops.update_notification_settings,
 }
-# Reads change nothing a restart would miss, so the server skips saving after them.
-READ_ONLY = frozenset(name for name in OPERATIONS if name.startswith(("Get", "List")))
 
 
 def operation_name(target: str | None) -> str:
@@ -128,8 +126,8 @@ def _encodable(value: Any) -> bool:
 def handle(
     emu: Emulator, target: str | None, body: bytes, request_id: str,
     authorization: str | None,
-) -> tuple[int, Any, bool]:
-    """Returns (HTTP status, JSON body, whether state may have changed)."""
+) -> tuple[int, Any]:
+    """Returns (HTTP status, JSON body); what changed is committed before it returns."""
     latency = emu.faults.config.latency_ms
     if latency:
         time.sleep(latency / 1000)
@@ -143,18 +141,28 @@ def handle(
             if emu.faults.fault("before"):
                 raise ServiceFault()
             emu.request_id = request_id
-            # A read saves too when time alone changed something (auto-approval, expiry...).
-            changed = emu.refresh() or name not in READ_ONLY
-            return 200, _run(emu, name, params), changed
+            result = _run(emu, name, params)
+            if emu.faults.fault("after"):
+                raise ServiceFault()  # the work is done and kept, but the caller never hears
+            return 200, result
         except WireError as error:
-            return error.status, error.body(emu.clock.ms()), True
+            return error.status, error.body(emu.clock.ms())
         except Exception:  # a bug must answer like MTurk's own, never drop the connection
             traceback.print_exc(file=sys.stderr)
-            return 500, ServiceFault().body(emu.clock.ms()), True
+            return 500, ServiceFault().body(emu.clock.ms())
 
 
 def _run(emu: Emulator, name: str, params: Params) -> dict[str, Any]:
-    result = OPERATIONS[name](emu, params)
-    if emu.faults.fault("after"):
-        raise ServiceFault()  # the work is done, but the caller never hears of it
+    """One transaction: first what time alone changed, then the operation, in a savepoint of
+    its own, so that a refused operation leaves nothing behind but the time rules stay."""
+    refused: WireError | None = None
+    with emu.transaction():
+        time_rules.refresh(emu)
+        try:
+            with emu.store.transaction():
+                result = OPERATIONS[name](emu, params)
+        except WireError as error:
+            refused = error
+    if refused is not None:
+        raise refused
     return result

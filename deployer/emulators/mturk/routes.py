@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import html
 import json
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs
 
 from deployer.emulators.core.faults import FaultConfig
+from deployer.emulators.core.server import Reply
+from deployer.emulators.mturk import time_rules
 from deployer.emulators.mturk.models import Emulator
+from deployer.emulators.mturk.schema import HITS, TYPES
 from deployer.emulators.mturk.workers import SimulationError
 
 Route = Callable[[Emulator, dict[str, Any]], Any]
@@ -27,17 +30,9 @@ HTML = "text/html; charset=utf-8"
 _MISSING = object()
 
 
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    payload: bytes
-    content_type: str
-    changed: bool  # whether the state file must be written before answering
-    allow: str | None = None  # the Allow header of a 405
-
-
-def _json(status: int, body: Any, changed: bool = False, allow: str | None = None) -> Reply:
-    return Reply(status, json.dumps(body).encode("utf-8"), JSON, changed, allow)
+def _json(status: int, body: Any, allow: str | None = None) -> Reply:
+    headers = (("Allow", allow),) if allow else ()
+    return Reply(status, json.dumps(body).encode("utf-8"), JSON, headers)
 
 
 def _get(body: dict[str, Any], key: str, kind: type | tuple[type, ...],
@@ -75,7 +70,7 @@ def _register(emu: Emulator, body: dict[str, Any]) -> Any:
 
 
 def _workers(emu: Emulator, body: dict[str, Any]) -> Any:
-    return {"Workers": [vars(w).copy() for w in emu.state.workers.values()]}
+    return {"Workers": emu.workers.listed()}
 
 
 def _accept(emu: Emulator, body: dict[str, Any]) -> Any:
@@ -127,12 +122,12 @@ def _faults(emu: Emulator, body: dict[str, Any]) -> Any:
 
 
 def _set_faults(emu: Emulator, body: dict[str, Any]) -> Any:
-    emu.faults.configure(emu.faults.config.updated(body))
+    emu.set_faults(emu.faults.config.updated(body))
     return _faults(emu, body)
 
 
 def _reset_faults(emu: Emulator, body: dict[str, Any]) -> Any:
-    emu.faults.configure(FaultConfig())
+    emu.set_faults(FaultConfig())
     return _faults(emu, body)
 
 
@@ -164,9 +159,12 @@ def dispatch(emu: Emulator, method: str, path: str, query: str, raw: bytes) -> R
     """Answers one side-channel request; a bug answers 500 rather than dropping the connection."""
     try:
         return _dispatch(emu, method, path, query, raw)
+    except sqlite3.Error as error:
+        traceback.print_exc(file=sys.stderr)
+        return _json(500, {"error": f"the state file cannot be written: {error}"})
     except Exception as error:
         traceback.print_exc(file=sys.stderr)
-        return _json(500, {"error": f"internal error: {type(error).__name__}: {error}"}, True)
+        return _json(500, {"error": f"internal error: {type(error).__name__}: {error}"})
 
 
 def _dispatch(emu: Emulator, method: str, path: str, query: str, raw: bytes) -> Reply:
@@ -174,42 +172,45 @@ def _dispatch(emu: Emulator, method: str, path: str, query: str, raw: bytes) -> 
     allowed = [m for m, table in (("GET", GET_ROUTES), ("POST", POST_ROUTES)) if path in table]
     allowed += ["GET"] if path == PREVIEW else []
     if path == PREVIEW and method == "GET":
-        with emu.lock:
-            changed = emu.refresh()
-            status, page = preview_page(emu, parse_qs(query).get("groupId", [""])[0])
-        return Reply(status, page.encode("utf-8"), HTML, changed)
+        status, page = preview_page(emu, parse_qs(query).get("groupId", [""])[0])
+        return Reply(status, page.encode("utf-8"), HTML)
     if path not in routes:
         if allowed:
             text = f"{path} answers {' and '.join(allowed)} only, not {method}"
             return _json(405, {"error": text}, allow=", ".join(allowed))
         return _json(404, {"error": f"no route {path}"})
     if method == "GET":
-        return _call(routes[path], emu, {}, writes=False)
+        return _call(routes[path], emu, {})
     try:
         body = json.loads(raw or b"{}")
     except (ValueError, RecursionError):
         return _json(400, {"error": "the body is not JSON"})
     if not isinstance(body, dict):
         return _json(400, {"error": "the body must be a JSON object"})
-    return _call(routes[path], emu, body, writes=True)
+    return _call(routes[path], emu, body)
 
 
-def _call(route: Route, emu: Emulator, body: dict[str, Any], writes: bool) -> Reply:
-    with emu.lock:
-        # Time-driven rules first, so a GET never shows a stale ledger or HIT status.
-        changed = emu.refresh() or writes
+def _call(route: Route, emu: Emulator, body: dict[str, Any]) -> Reply:
+    """One transaction, like an MTurk request: time-driven rules first, so a GET never shows a
+    stale ledger or HIT status, then the route in a savepoint that a refusal undoes."""
+    refused: Exception | None = None
+    with emu.transaction():
+        time_rules.refresh(emu)
         try:
-            return _json(200, route(emu, body), changed)
+            with emu.store.transaction():
+                return _json(200, route(emu, body))
         except (SimulationError, ValueError, TypeError) as error:
-            return _json(400, {"error": str(error)}, changed)
+            refused = error
+    return _json(400, {"error": str(refused)})
 
 
 def preview_page(emu: Emulator, group_id: str) -> tuple[int, str]:
     """A small stand-in for the worker site's preview of a HIT group."""
-    with emu.lock:
-        emu.refresh()
-        hits = sorted((h for h in emu.state.hits.values()
-                       if emu.hit_type(h).group_id == group_id), key=lambda h: (h.creation, h.id))
+    with emu.transaction() as db:
+        time_rules.refresh(emu)
+        kinds = [t.id for t in TYPES.where(db, "group_id = ?", (group_id,))]
+        hits = HITS.where(db, f"type_id IN ({', '.join('?' for _ in kinds)})", kinds,
+                          order="creation, id")
         rows = []
         for hit in hits:
             kind = emu.hit_type(hit)

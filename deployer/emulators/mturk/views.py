@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from deployer.emulators.mturk.backend import Backend
-from deployer.emulators.mturk.state import AssignmentRec, BonusRec, HitRec, QualRec, QualTypeRec
+from deployer.emulators.mturk.records import AssignmentRec, BonusRec, HitRec, QualRec, QualTypeRec
 
 
 def ts(epoch: float) -> float:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from deployer.emulators.mturk import money
 from deployer.emulators.mturk.backend import Backend
 from deployer.emulators.mturk.config import DAY
 from deployer.emulators.mturk.exceptions import RequestError, invalid, turk
 from deployer.emulators.mturk.fees import bonus_commission
-from deployer.emulators.mturk.paging import paginate
-from deployer.emulators.mturk.state import AssignmentRec, BonusRec
+from deployer.emulators.mturk.paging import from_list, paginate
+from deployer.emulators.mturk.records import AssignmentRec, BonusRec
+from deployer.emulators.mturk.schema import ASSIGNMENTS, BONUSES, WORKERS
 from deployer.emulators.mturk.validation import Params
 from deployer.emulators.mturk.views import assignment_view, bonus_view, hit_view
 
@@ -22,10 +24,14 @@ BONUS_WINDOW = 183 * DAY
 
 
 def _assignment(emu: Backend, assignment_id: str) -> AssignmentRec:
-    found = emu.state.assignments.get(assignment_id)
+    found = ASSIGNMENTS.get(emu.db, assignment_id)
     if found is None:
         raise turk("AssignmentDoesNotExist", f"Assignment {assignment_id} does not exist.")
     return found
+
+
+def _submitted_key(assignment: AssignmentRec) -> list[Any]:
+    return [assignment.submit_time or 0.0, assignment.id]
 
 
 def _state_error(allowed: str) -> RequestError:
@@ -43,7 +49,8 @@ def list_assignments(emu: Backend, p: Params) -> Body:
     # Only submitted work is visible to the requester (reference §2.12).
     found = [a for a in emu.assignments_of(hit.id) if a.status in wanted]
     query = f"ListAssignmentsForHIT:{hit.id}:{sorted(wanted)}"
-    page, meta = paginate(emu, p, query, found, lambda a: [a.submit_time or 0.0, a.id])
+    key = _submitted_key
+    page, meta = paginate(emu, p, query, from_list(found, key), key)
     return {**meta, "Assignments": [assignment_view(a) for a in page]}
 
 
@@ -64,7 +71,7 @@ def approve_assignment(emu: Backend, p: Params) -> Body:
     if not (assignment.status == "Submitted"
             or (override and assignment.status == "Rejected" and recent)):
         raise _state_error("Submitted")
-    emu.approve(assignment, now, feedback)
+    money.approve(emu, assignment, now, feedback)
     return {}
 
 
@@ -76,6 +83,7 @@ def reject_assignment(emu: Backend, p: Params) -> Body:
     assignment.status = "Rejected"
     assignment.rejection_time = emu.now()
     assignment.feedback = feedback
+    ASSIGNMENTS.put(emu.db, assignment)
     return {}
 
 
@@ -85,7 +93,7 @@ def send_bonus(emu: Backend, p: Params) -> Body:
     assignment_id = p.entity("AssignmentId")
     reason = p.text("Reason", None, 1)
     token = p.token()
-    if worker_id not in emu.state.workers:
+    if WORKERS.get(emu.db, worker_id) is None:
         raise invalid("WorkerId", worker_id)
     if amount <= 0:
         raise invalid("BonusAmount", p.raw["BonusAmount"])
@@ -99,8 +107,8 @@ def send_bonus(emu: Backend, p: Params) -> Body:
         raise RequestError(f"Worker {worker_id} has not submitted assignment {assignment_id}.")
     if (assignment.submit_time or 0.0) + BONUS_WINDOW < emu.now():
         raise RequestError("A bonus can only be paid for work submitted in the last six months.")
-    emu.charge("bonus", assignment, amount, bonus_commission(amount))
-    emu.state.bonuses.append(BonusRec(
+    money.charge(emu, "bonus", assignment, amount, bonus_commission(amount))
+    BONUSES.put(emu.db, BonusRec(
         worker_id=worker_id, amount=f"{amount:.2f}", assignment_id=assignment_id,
         hit_id=assignment.hit_id, reason=reason, grant_time=emu.now()))
     emu.remember("bonus", token, emu.request_id)
@@ -113,15 +121,19 @@ def list_bonus_payments(emu: Backend, p: Params) -> Body:
         raise invalid("HITId", hit_id, "Give exactly one of HITId or AssignmentId.")
     if hit_id is not None:
         emu.hit(hit_id)
-        found = [b for b in emu.state.bonuses if b.hit_id == hit_id]
+        found = BONUSES.where(emu.db, "hit_id = ?", (hit_id,))
     else:
         _assignment(emu, str(assignment_id))
-        found = [b for b in emu.state.bonuses if b.assignment_id == assignment_id]
-    indexed = list(enumerate(found))
-    page, meta = paginate(emu, p, f"ListBonusPayments:{hit_id}:{assignment_id}", indexed,
-                          lambda pair: [pair[1].grant_time, pair[0]])
+        found = BONUSES.where(emu.db, "assignment_id = ?", (assignment_id,))
+    indexed = list(enumerate(found))  # in the order they were paid, for equal grant times
+
+    def key(pair: tuple[int, BonusRec]) -> list[Any]:
+        return [pair[1].grant_time, pair[0]]
+
+    page, meta = paginate(emu, p, f"ListBonusPayments:{hit_id}:{assignment_id}",
+                          from_list(indexed, key), key)
     return {**meta, "BonusPayments": [bonus_view(b) for _, b in page]}
 
 
 def get_account_balance(emu: Backend, p: Params) -> Body:
-    return {"AvailableBalance": emu.balance()}
+    return {"AvailableBalance": money.balance(emu)}

@@ -7,13 +7,24 @@ never through the MTurk X-Amz-Target namespace, so code under test cannot come t
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from typing import Any
 
 from deployer.emulators.core import ids
+from deployer.emulators.mturk import money
 from deployer.emulators.mturk.backend import Backend
 from deployer.emulators.mturk.questions import answer_xml
+from deployer.emulators.mturk.records import AssignmentRec, HitRec, QualRec, WorkerRec
 from deployer.emulators.mturk.requirements import satisfies
-from deployer.emulators.mturk.state import AssignmentRec, QualRec, WorkerRec
+from deployer.emulators.mturk.schema import (
+    ASSIGNMENTS,
+    BLOCKS,
+    HITS,
+    LEDGER,
+    QUAL_TYPES,
+    QUALS,
+    WORKERS,
+)
 from deployer.emulators.mturk.time_rules import refresh
 from deployer.emulators.mturk.validation import WORKER
 
@@ -44,57 +55,47 @@ class Workers:
         """Adds (or replaces) a worker; `qualifications` grants custom types with values."""
         _check_profile(country, subdivision, adult, masters, approved_count, percent_approved)
         grants = _check_grants(qualifications or {})
-        with self.emu.lock:
-            state = self.emu.state
+        with self.emu.transaction() as db:
             if worker_id is None:
-                state.counter += 1
-                worker_id = ids.worker_id(f"{self.emu.config.seed}:{state.counter}")
+                worker_id = ids.worker_id(f"{self.emu.config.seed}:{self.emu.next_count()}")
             if (not isinstance(worker_id, str) or not WORKER.fullmatch(worker_id)
                     or len(worker_id) > 64):
                 raise SimulationError(f"{worker_id!r} is not a worker id (A + uppercase/digits)")
-            unknown = [t for t in grants if t not in state.qual_types]
+            unknown = [t for t in grants if QUAL_TYPES.get(db, t) is None]
             if unknown:
                 raise SimulationError(f"qualification type {unknown[0]} does not exist")
-            state.workers[worker_id] = WorkerRec(
+            WORKERS.put(db, WorkerRec(
                 id=worker_id, country=country.upper(),
                 subdivision=subdivision.upper() if subdivision else None, adult=adult,
                 masters=masters, approved_count=approved_count,
-                percent_approved=percent_approved)
+                percent_approved=percent_approved))
             for type_id, value in grants.items():
-                state.quals[f"{type_id}:{worker_id}"] = QualRec(
-                    type_id=type_id, worker_id=worker_id, grant_time=self.emu.now(), value=value)
+                QUALS.put(db, QualRec(type_id=type_id, worker_id=worker_id,
+                                      grant_time=self.emu.now(), value=value))
             return worker_id
 
     def accept(self, worker_id: str, hit_id: str) -> str:
-        with self.emu.lock:
+        with self.emu.transaction() as db:
             emu = self.emu
             refresh(emu)
-            worker = emu.state.workers.get(worker_id)
-            hit = emu.state.hits.get(hit_id)
+            worker = WORKERS.get(db, worker_id)
+            hit = HITS.get(db, hit_id)
             if worker is None or hit is None:
                 raise SimulationError(f"unknown {'worker' if worker is None else 'HIT'}")
-            if worker_id in emu.state.blocks:
-                raise SimulationError(f"worker {worker_id} is blocked")
-            if emu.status(hit) != "Assignable":
-                raise SimulationError(f"HIT {hit_id} is {emu.status(hit)}, not Assignable")
-            if any(a.worker_id == worker_id for a in emu.assignments_of(hit_id)):
-                raise SimulationError("a worker can hold only one assignment per HIT")
-            failed = [r["QualificationTypeId"] for r in emu.hit_type(hit).requirements
-                      if not satisfies(emu, worker, r)]
-            if failed:
-                raise SimulationError(f"worker does not meet the requirements: {failed}")
+            _check_can_accept(emu, worker, hit)
             now = emu.now()
             duration = emu.hit_type(hit).assignment_duration
             assignment = AssignmentRec(id=emu.new_id("assignment"), hit_id=hit_id,
                                        worker_id=worker_id, accept_time=now,
                                        deadline=now + duration)
-            emu.state.assignments[assignment.id] = assignment
+            ASSIGNMENTS.put(db, assignment)
             hit.ever_accepted = True
+            HITS.put(db, hit)
             return assignment.id
 
     def _held(self, assignment_id: str) -> AssignmentRec:
         refresh(self.emu)
-        found = self.emu.state.assignments.get(assignment_id)
+        found = ASSIGNMENTS.get(self.emu.db, assignment_id)
         if found is None or found.status != "Accepted":
             raise SimulationError(f"assignment {assignment_id} is not in progress "
                                   "(never accepted, returned, abandoned or already submitted)")
@@ -102,33 +103,53 @@ class Workers:
 
     def submit(self, assignment_id: str, answers: dict[str, str] | None = None) -> str:
         """Submits form fields as the ExternalQuestion/HTMLQuestion form would; returns the XML."""
-        with self.emu.lock:
+        with self.emu.transaction() as db:
             assignment = self._held(assignment_id)
             now = self.emu.now()
-            hit = self.emu.state.hits[assignment.hit_id]
+            hit = self.emu.hit(assignment.hit_id)
             assignment.status = "Submitted"
             assignment.submit_time = now
             assignment.auto_approval_time = now + self.emu.hit_type(hit).auto_approval_delay
             assignment.answer = answer_xml({str(k): str(v) for k, v in (answers or {}).items()})
+            ASSIGNMENTS.put(db, assignment)
             refresh(self.emu)  # a zero auto-approval delay approves on submission
             return assignment.answer
 
     def return_assignment(self, assignment_id: str) -> None:
-        with self.emu.lock:
-            del self.emu.state.assignments[self._held(assignment_id).id]
+        with self.emu.transaction() as db:
+            ASSIGNMENTS.delete(db, self._held(assignment_id).id)
 
     def abandon(self, assignment_id: str) -> None:
         """Like letting the deadline pass: the slot goes back, no record stays."""
         self.return_assignment(assignment_id)
 
     def ledger(self) -> dict[str, Any]:
-        with self.emu.lock:
+        with self.emu.transaction() as db:
             refresh(self.emu)  # auto-approvals that are due have been paid
             return {
                 "Personality": self.emu.config.personality,
-                "AvailableBalance": self.emu.balance(),
-                "Entries": [vars(e).copy() for e in self.emu.state.ledger],
+                "AvailableBalance": money.balance(self.emu),
+                "Entries": [asdict(entry) for entry in LEDGER.where(db)],
             }
+
+    def listed(self) -> list[dict[str, Any]]:
+        """Every registered worker, in the order they were first registered."""
+        with self.emu.transaction() as db:
+            return [asdict(worker) for worker in WORKERS.where(db)]
+
+
+def _check_can_accept(emu: Backend, worker: WorkerRec, hit: HitRec) -> None:
+    if BLOCKS.get(emu.db, worker.id) is not None:
+        raise SimulationError(f"worker {worker.id} is blocked")
+    if emu.status(hit) != "Assignable":
+        raise SimulationError(f"HIT {hit.id} is {emu.status(hit)}, not Assignable")
+    if emu.db.execute("SELECT 1 FROM assignments WHERE hit_id = ? AND worker_id = ?",
+                      (hit.id, worker.id)).fetchone():
+        raise SimulationError("a worker can hold only one assignment per HIT")
+    failed = [r["QualificationTypeId"] for r in emu.hit_type(hit).requirements
+              if not satisfies(emu, worker, r)]
+    if failed:
+        raise SimulationError(f"worker does not meet the requirements: {failed}")
 
 
 def _check_profile(country: Any, subdivision: Any, adult: Any, masters: Any,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,3 +41,16 @@ def validation_error(call: Callable[[], Any], parameter: str) -> str:
     assert f"is not valid for the parameter {parameter}." in message, message
     assert MS_S_SUFFIX.search(message), message
     return message
+
+
+def saved(database: Path) -> dict[str, Any]:
+    """What a state database holds, read with sqlite3 alone (not through the emulator, which
+    may still be running): each table's rows as dicts, and `meta` as a dict."""
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+        db.row_factory = sqlite3.Row
+        tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        names = [row[0] for row in tables]
+        held = {name: [dict(row) for row in db.execute(f"SELECT * FROM {name}")]
+                for name in names if name != "meta"}
+        held["meta"] = {row["key"]: row["value"] for row in db.execute("SELECT * FROM meta")}
+    return held

@@ -13,6 +13,7 @@ import boto3
 import pytest
 
 from .conftest import EXTERNAL, make_client
+from .helpers import saved
 
 
 def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
@@ -31,7 +32,7 @@ def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
 def test_serve_until_signal_and_save_state(
     tmp_path: Path, boto_session: boto3.session.Session, stop: signal.Signals
 ) -> None:
-    state = tmp_path / "emulator.json"
+    state = tmp_path / "emulator.sqlite3"
     process, url = _serve("--state", str(state), "--personality", "production",
                           "--balance", "20")
     try:
@@ -44,10 +45,10 @@ def test_serve_until_signal_and_save_state(
         process.send_signal(stop)
         out, err = process.communicate(timeout=20)
     assert process.returncode == 0, err
-    assert "stopped" in out
-    saved = json.loads(state.read_text())
-    assert hit["HITId"] in saved["state"]["hits"]
-    assert saved["config"]["personality"] == "production"
+    assert f"stopped; state saved in {state}" in out
+    held = saved(state)
+    assert [h["id"] for h in held["hits"]] == [hit["HITId"]]
+    assert json.loads(held["meta"]["config"])["personality"] == "production"
 
 
 def test_serve_flags_configure_faults(boto_session: boto3.session.Session) -> None:
@@ -73,7 +74,7 @@ def test_bad_flags_are_one_clear_line() -> None:
 
 
 def test_a_state_file_in_use_is_one_clear_line(tmp_path: Path) -> None:
-    state = tmp_path / "emulator.json"
+    state = tmp_path / "emulator.sqlite3"
     process, _ = _serve("--state", str(state))
     try:
         second = subprocess.run(

@@ -45,7 +45,7 @@ def test_service_fault_before_leaves_no_trace(boto_session: boto3.session.Sessio
         assert response["Error"]["Code"] == "ServiceFault"
         assert response["ResponseMetadata"]["HTTPStatusCode"] == 500
         assert response["ResponseMetadata"]["RetryAttempts"] == 2  # max_attempts counts retries
-        assert env.emu.state.hits == {}
+        assert env.emu.to_json()["state"]["hits"] == {}
     finally:
         server.stop()
 
@@ -56,7 +56,7 @@ def test_fault_after_the_work_is_caught_by_the_token(boto_session: boto3.session
     try:
         message = request_error(lambda: env.client.create_hit(**HIT_ARGS, UniqueRequestToken="t1"),
                                 "AWS.MechanicalTurk.HitAlreadyExists")
-        (only,) = env.emu.state.hits
+        (only,) = env.emu.to_json()["state"]["hits"]
         assert only in message
     finally:
         server.stop()

@@ -10,6 +10,7 @@ import boto3
 from deployer.emulators.mturk import Config, Emulator, EmulatorServer
 
 from .conftest import Env, make_client, start
+from .helpers import saved
 
 
 def _first_ids(session: boto3.session.Session, config: Config | None) -> tuple[str, str, str]:
@@ -34,11 +35,11 @@ def test_a_fixed_seed_repeats_the_ids(boto_session: boto3.session.Session) -> No
 def test_the_seed_is_saved_with_the_state(
     tmp_path: Path, boto_session: boto3.session.Session
 ) -> None:
-    state = tmp_path / "emulator.json"
+    state = tmp_path / "emulator.sqlite3"
     emu = Emulator()
     with EmulatorServer(emu, state_file=state) as server:
         first = Env(emu, server, make_client(boto_session, server.url)).hit()["HITId"]
-    assert json.loads(state.read_text())["config"]["seed"] == emu.config.seed
+    assert json.loads(saved(state)["meta"]["config"])["seed"] == emu.config.seed
     again = Emulator()
     with EmulatorServer(again, state_file=state) as server:
         second = Env(again, server, make_client(boto_session, server.url)).hit()["HITId"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from deployer.emulators.mturk import Config, Emulator, EmulatorServer
 
 from .conftest import Env, make_client, start
-from .helpers import request_error
+from .helpers import request_error, saved
 
 
 @pytest.fixture
@@ -46,15 +47,15 @@ def test_tokens_expire_with_the_ttl(boto_session: boto3.session.Session) -> None
 
 
 def test_tokens_are_not_saved(tmp_path: Path, boto_session: boto3.session.Session) -> None:
-    state = tmp_path / "emulator.json"
+    state = tmp_path / "emulator.sqlite3"
     emu = Emulator()
     with EmulatorServer(emu, state_file=state) as server:
         env = Env(emu, server, make_client(boto_session, server.url))
         env.hit()
         token = env.client.list_hits()["NextToken"]
-        assert token not in state.read_text()
+        assert token not in json.dumps(saved(state))
         assert "pages" not in env.side("/_emulator/state")[1]["state"]
-    assert token not in state.read_text()
+    assert token not in json.dumps(saved(state))
     again = Emulator()
     with EmulatorServer(again, state_file=state) as server:
         client = make_client(boto_session, server.url)

@@ -12,9 +12,11 @@ import pytest
 
 from deployer.emulators.mturk import Emulator, EmulatorServer
 
-from .conftest import SIGV4, Env, make_client
-from .helpers import MS_S_SUFFIX, validation_error
+from .conftest import EXTERNAL, SIGV4, Env, make_client
+from .helpers import MS_S_SUFFIX, request_error, validation_error
 
+HIT = {"Title": "t", "Description": "d", "Reward": "0.50", "LifetimeInSeconds": 600,
+       "AssignmentDurationInSeconds": 60}
 TEST_FORM_MEMBERS = {"Name": "n", "Description": "d", "QualificationTypeStatus": "Active",
                      "TestDurationInSeconds": 60}
 
@@ -128,7 +130,8 @@ def test_a_bug_answers_service_fault_and_the_server_lives_on(
     env: Env, capfd: pytest.CaptureFixture[str]
 ) -> None:
     hit = env.hit()
-    env.emu.state.types.clear()  # a corrupted state: the HIT's type record is gone
+    with env.emu.transaction() as db:
+        db.execute("UPDATE hit_types SET requirements = '[no json'")  # a corrupted state
     status, reply = env.wire("GetHIT", {"HITId": hit["HITId"]})
     assert status == 500
     assert reply["__type"] == "ServiceFault"
@@ -151,19 +154,46 @@ def test_patterns_match_the_whole_value(env: Env) -> None:
         WorkerId=worker + "\n", BonusAmount="1", AssignmentId=assignment, Reason="r"), "WorkerId")
 
 
-def test_a_state_file_that_cannot_be_written_is_a_500(
+def test_a_change_that_cannot_be_stored_is_a_500_and_leaves_nothing(
     tmp_path: Path, boto_session: boto3.session.Session, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    state = tmp_path / "emulator.json"
+    state = tmp_path / "emulator.sqlite3"
     with EmulatorServer(Emulator(), state_file=state) as server:
         env = Env(server.emulator, server, make_client(boto_session, server.url, attempts=1))
-        state.mkdir()  # the file's place is taken: every save fails
-        hit_type = {"Title": "t", "Description": "d", "Reward": "1",
-                    "AssignmentDurationInSeconds": 60}
-        status, reply = env.wire("CreateHITType", hit_type)
+        assignment = env.emu.workers.accept(env.worker(), env.hit()["HITId"])
+        with env.emu.transaction() as db:  # the disk is full: the file cannot grow any more
+            pages = db.execute("PRAGMA page_count").fetchone()[0]
+            db.execute(f"PRAGMA max_page_count = {pages}")
+        big = "x" * 60_000  # needs new pages
+        status, reply = env.wire("CreateHIT", {**HIT, "RequesterAnnotation": "a",
+                                               "Question": f"{EXTERNAL}<!-- {big} -->"})
         assert (status, reply["__type"]) == (500, "ServiceFault")
-        status, reply = env.side("/_emulator/workers", {})
-        assert status == 500 and "cannot be written" in reply["error"]
-        assert "IsADirectoryError" in capfd.readouterr().err
-        state.rmdir()
+        status, reply = env.side("/_emulator/submit", {"AssignmentId": assignment,
+                                                       "Answers": {"essay": big}})
+        assert status == 500 and "cannot be written: database or disk is full" in reply["error"]
+        assert "database or disk is full" in capfd.readouterr().err
+        with env.emu.transaction() as db:
+            db.execute("PRAGMA max_page_count = 1073741823")
+        assert env.client.list_hits()["NumResults"] == 1  # no half-made HIT
+        assert env.emu.to_json()["state"]["assignments"][assignment]["status"] == "Accepted"
         assert env.client.get_account_balance()["AvailableBalance"] == "10000.00"
+
+
+def test_a_refused_request_leaves_no_partial_change(env: Env) -> None:
+    type_id = env.hit()["HITTypeId"]
+    spec = {"Destination": "me@example.org", "Transport": "Email", "Version": "2006-05-05",
+            "EventTypes": ["AssignmentSubmitted"]}
+    # The notification is valid, Active is not: the request is refused as a whole.
+    status, reply = env.wire("UpdateNotificationSettings",
+                             {"HITTypeId": type_id, "Notification": spec, "Active": "yes"})
+    assert (status, reply["__type"]) == (400, "ParameterValidationError")
+    request_error(lambda: env.client.update_notification_settings(HITTypeId=type_id, Active=True),
+                  None)  # "There is no notification specification for this HIT type."
+    assert env.emu.to_json()["state"]["types"][type_id]["notification"] is None
+
+
+def test_a_hit_refused_for_funds_leaves_no_hit_type_behind(prod: Env) -> None:
+    types = set(prod.emu.to_json()["state"]["types"])
+    request_error(lambda: prod.hit(Reward="100.00", Title="too dear"),
+                  "AWS.MechanicalTurk.InsufficientFunds")
+    assert set(prod.emu.to_json()["state"]["types"]) == types

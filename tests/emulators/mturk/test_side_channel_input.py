@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import math
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +15,8 @@ from deployer.emulators.core.errors import StateUnreadable
 from deployer.emulators.mturk import Emulator, EmulatorServer
 
 from .conftest import Env
+
+DATA = Path(__file__).parent / "data"
 
 
 @pytest.mark.parametrize("seconds", ["nan", "inf", "-inf", 1e20, True, None, [1]])
@@ -28,18 +34,31 @@ def test_clock_advance_up_to_year_9999(env: Env) -> None:
     assert env.client.get_hit(HITId=hit_id)["HIT"]["HITStatus"] == "Reviewable"
 
 
-@pytest.mark.parametrize("offset", ["NaN", "Infinity", "1e20"])
-def test_a_saved_clock_past_year_9999_is_a_clear_error(tmp_path: Path, offset: str) -> None:
-    state = tmp_path / "emulator.json"
-    with EmulatorServer(Emulator(), state_file=state) as server:
-        server.save()
-    text = state.read_text().replace('"clock_offset":0.0', f'"clock_offset":{offset}')
-    state.write_text(text)
-    with pytest.raises(StateUnreadable, match=r"emulator\.json: .*clock_offset"):
+@pytest.mark.parametrize("offset", [math.nan, math.inf, 1e20, "soon"])
+def test_a_saved_clock_past_year_9999_is_a_clear_error(tmp_path: Path, offset: object) -> None:
+    state = tmp_path / "emulator.sqlite3"
+    with EmulatorServer(Emulator(), state_file=state):
+        pass
+    with contextlib.closing(sqlite3.connect(state)) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'clock_offset'", (offset,))
+        db.commit()
+    with pytest.raises(StateUnreadable, match=r"emulator\.sqlite3: .*clock_offset"):
         EmulatorServer(Emulator(), state_file=state).start()
     state.unlink()
     with EmulatorServer(Emulator(), state_file=state):
         pass  # the failed start gave the file back
+
+
+@pytest.mark.parametrize("offset", ["NaN", "Infinity", "1e20"])
+def test_an_old_state_file_with_such_a_clock_is_not_imported(tmp_path: Path, offset: str) -> None:
+    old = json.loads((DATA / "emulator-v1.json").read_text())
+    text = json.dumps(old).replace('"clock_offset": 120.0', f'"clock_offset": {offset}')
+    state = tmp_path / "emulator.json"
+    state.write_text(text)
+    with pytest.raises(StateUnreadable, match=r"emulator\.json: .*clock_offset"):
+        EmulatorServer(Emulator(), state_file=state).start()
+    assert state.read_text() == text
+    assert not (tmp_path / "emulator.sqlite3").exists()
 
 
 @pytest.mark.parametrize(("path", "body", "word"), [

@@ -1,4 +1,5 @@
-"""A stopped emulator neither answers old keep-alive connections nor writes its state file."""
+"""A stopped emulator neither answers old keep-alive connections nor writes its state file;
+it goes on from a copy of its state in memory."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import boto3
 from deployer.emulators.mturk import Emulator, EmulatorServer
 
 from .conftest import EXTERNAL, SIGV4, Env, make_client
+from .helpers import saved
 
 HIT = {"Title": "t", "Description": "d", "Reward": "0.50", "LifetimeInSeconds": 3600,
        "AssignmentDurationInSeconds": 600, "Question": EXTERNAL}
@@ -27,14 +29,15 @@ def _create(connection: http.client.HTTPConnection, title: str) -> tuple[int, di
 
 
 def _titles(state: Path) -> list[str]:
-    saved = json.loads(state.read_text())["state"]
-    return sorted(saved["types"][h["type_id"]]["title"] for h in saved["hits"].values())
+    held = saved(state)
+    titles = {t["id"]: t["title"] for t in held["hit_types"]}
+    return sorted(titles[h["type_id"]] for h in held["hits"])
 
 
 def test_kept_alive_connection_gets_503_after_stop(
     tmp_path: Path, boto_session: boto3.session.Session
 ) -> None:
-    state = tmp_path / "emulator.json"
+    state = tmp_path / "emulator.sqlite3"
     old = EmulatorServer(Emulator(), state_file=state)
     port = int(old.start().rsplit(":", 1)[1])
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -47,8 +50,11 @@ def test_kept_alive_connection_gets_503_after_stop(
         assert status == 503
         assert body["__type"] == "ServiceUnavailableException"
         assert connection.sock is None  # the server asked to close it
-        old.save()  # what a straggling request would do
+        old.emulator.workers.register()  # a straggler changes only the old emulator's copy
         assert _titles(state) == ["before stop", "new owner"]
+        assert saved(state)["workers"] == []
     connection.close()
     assert _titles(state) == ["before stop", "new owner"]
-    assert [t.title for t in old.emulator.state.types.values()] == ["before stop"]
+    kept = old.emulator.to_json()["state"]
+    assert [t["title"] for t in kept["types"].values()] == ["before stop"]
+    assert len(kept["workers"]) == 1

@@ -32,7 +32,7 @@ from deployer.providers.mturk.plan.review import bonus_assignments, under_review
 from deployer.providers.mturk.records import RecordedHit
 from deployer.providers.mturk.study import PARTICIPANTS
 
-EMULATOR_STATE = "emulator.json"
+EMULATOR_STATE = "emulator.sqlite3"  # imports an older .deploy/emulator.json once
 
 
 class MTurkConnection:

@@ -1,12 +1,13 @@
-"""The emulator's records. Mutable on purpose: this is the service's database, not a value.
+"""The emulator's records: one dataclass per row of the service's database (schema.py).
 
-Every field is JSON-native (times are epoch seconds, money is a decimal string) so the whole
-state round-trips through `to_json` / `from_json` without custom encoders.
+Mutable on purpose: an operation reads a record, changes it and puts it back. Every field is
+JSON-native (times are epoch seconds, money is a decimal string), so a record is also a member
+of the JSON state document (json_state.py) as it is.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -114,46 +115,15 @@ class LedgerEntry:
 
 
 @dataclass
-class State:
-    hits: dict[str, HitRec] = field(default_factory=dict)
-    types: dict[str, HitTypeRec] = field(default_factory=dict)
-    assignments: dict[str, AssignmentRec] = field(default_factory=dict)
-    workers: dict[str, WorkerRec] = field(default_factory=dict)
-    qual_types: dict[str, QualTypeRec] = field(default_factory=dict)
-    quals: dict[str, QualRec] = field(default_factory=dict)  # key "<type>:<worker>"
-    blocks: dict[str, str] = field(default_factory=dict)  # worker -> reason
-    bonuses: list[BonusRec] = field(default_factory=list)
-    ledger: list[LedgerEntry] = field(default_factory=list)
-    tokens: dict[str, list[Any]] = field(default_factory=dict)  # key -> [time, result], by time
-    balance: str = "10000.00"
-    counter: int = 0
+class BlockRec:
+    worker_id: str
+    reason: str
 
 
-_MAPS = {
-    "hits": HitRec,
-    "types": HitTypeRec,
-    "assignments": AssignmentRec,
-    "workers": WorkerRec,
-    "qual_types": QualTypeRec,
-    "quals": QualRec,
-}
-_LISTS = {"bonuses": BonusRec, "ledger": LedgerEntry}
+@dataclass
+class TokenRec:
+    """A UniqueRequestToken (or derived idempotency token) remembered for a while."""
 
-
-def to_json(state: State) -> dict[str, Any]:
-    return asdict(state)
-
-
-def from_json(data: dict[str, Any]) -> State:
-    state = State()
-    for name, cls in _MAPS.items():
-        setattr(state, name, {k: cls(**v) for k, v in data.get(name, {}).items()})
-    for name, item_cls in _LISTS.items():
-        setattr(state, name, [item_cls(**v) for v in data.get(name, [])])
-    simple = {f.name for f in fields(State)} - set(_MAPS) - set(_LISTS)
-    for name in simple:
-        if name in data:
-            setattr(state, name, data[name])
-    # The file is written with sorted keys; expiry reads the token store oldest first.
-    state.tokens = dict(sorted(state.tokens.items(), key=lambda item: float(item[1][0])))
-    return state
+    key: str  # "<family>:<token>"
+    issued: float
+    result: Any  # what a repeat is told: the HIT created, the original request id, ...
