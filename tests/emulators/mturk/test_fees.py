@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from pathlib import Path
 
+import boto3
 import pytest
+from clihelp import deploy, write_study
 
-from deployer.emulators.mturk import fees
+from deployer.emulators.mturk import Config, Emulator, EmulatorServer, fees
+
+from .conftest import make_client
 
 
 @pytest.mark.parametrize(("reward", "max_assignments", "masters", "fee"), [
@@ -46,3 +52,38 @@ def test_worked_examples_of_whole_hits() -> None:
     # Reference §6: $0.50 x 9 -> $5.40 in all; $0.50 x 10 -> $7.00.
     assert fees.slot_cost(Decimal("0.50"), 9, False) * 9 == Decimal("5.40")
     assert fees.slot_cost(Decimal("0.50"), 10, False) * 10 == Decimal("7.00")
+
+
+def test_the_deployers_plan_prices_what_the_emulator_charges(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    boto_session: boto3.session.Session,
+) -> None:
+    """End to end: the deployer's fee rules (in its plan) against the emulator's own (in its
+    ledger), on HITs of 10+ assignments, Masters and half-up rounding. A mistake on either side
+    shows up as a difference here."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret")
+    write_study(project, "large", production="true", reward='"0.53"', assignments=12)
+    write_study(project, "masters", production="true", reward='"0.10"', assignments=3,
+                qualifications="\n  - masters: true")
+    emu = Emulator(Config(personality="production", balance="100.00"))
+    with EmulatorServer(emu) as server:
+        flags = ("--env", "production", "--skip-sandbox-check", "--endpoint-url", server.url)
+        planned = deploy(capsys, "plan", *flags, "--format", "json")
+        assert planned.code == 0, planned.err
+        cost = Decimal(json.loads(planned.out)["added_cost"])
+        assert deploy(capsys, "apply", *flags, "--auto-approve").code == 0
+        client = make_client(boto_session, server.url)
+        for page in client.get_paginator("list_hits").paginate():
+            for hit in page["HITs"]:
+                for _ in range(hit["MaxAssignments"]):
+                    worker = emu.workers.register(masters=True)
+                    assignment = emu.workers.accept(worker, hit["HITId"])
+                    emu.workers.submit(assignment, {"rating": "4"})
+                    client.approve_assignment(AssignmentId=assignment)
+        ledger = emu.workers.ledger()
+    charged = sum(Decimal(e["amount"]) + Decimal(e["fee"]) for e in ledger["Entries"])
+    assert len(ledger["Entries"]) == 15
+    # 12 x (0.53 + 0.21: 40% of 0.53 is 0.212) + 3 x (0.10 + 0.03: 25% of 0.10 is 0.025)
+    assert charged == cost == Decimal("9.27")
+    assert Decimal(ledger["AvailableBalance"]) == Decimal("100.00") - cost
