@@ -21,6 +21,8 @@ from typing import TextIO
 
 from deployer.emulators.core.errors import StateInUse
 
+SIDE_FILES = ("-wal", "-shm", "-journal")  # what SQLite keeps beside a database file
+
 
 class Store:
     def __init__(self, db: sqlite3.Connection, path: Path | None = None) -> None:
@@ -92,7 +94,9 @@ def _connect(target: str) -> sqlite3.Connection:
 
 
 def create(path: Path, fill: Callable[[Store], None]) -> None:
-    """Builds a new database at `path` with `fill`, then puts it in place in one rename."""
+    """Builds a new database at `path` with `fill`, then puts it in place in one rename.
+
+    Callers hold the lock on `path` (hold()), and `path` does not exist yet."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(handle)
@@ -104,6 +108,10 @@ def create(path: Path, fill: Callable[[Store], None]) -> None:
             store.close()
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
+        for leftover in SIDE_FILES:
+            # Left by a database deleted after a crash: SQLite would replay an old WAL into the
+            # new database of the same name.
+            path.with_name(path.name + leftover).unlink(missing_ok=True)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
