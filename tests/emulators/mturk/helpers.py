@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -54,3 +56,16 @@ def saved(database: Path) -> dict[str, Any]:
                 for name in names if name != "meta"}
         held["meta"] = {row["key"]: row["value"] for row in db.execute("SELECT * FROM meta")}
     return held
+
+
+def serve(*args: str) -> tuple[subprocess.Popen[str], str]:
+    """`deploy emulator serve ARGS` as a real process, once it listens: (process, URL)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "deployer", "emulator", "serve", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    match = re.match(r"MTurk emulator listening on (http://127\.0\.0\.1:\d+)$", first.strip())
+    assert match, first + (process.stderr.read() if process.stderr else "")
+    assert "--endpoint-url " + match.group(1) in process.stdout.readline()
+    return process, match.group(1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import signal
 import subprocess
 import sys
@@ -13,19 +12,7 @@ import boto3
 import pytest
 
 from .conftest import EXTERNAL, make_client
-from .helpers import saved
-
-
-def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "deployer", "emulator", "serve", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    match = re.match(r"MTurk emulator listening on (http://127\.0\.0\.1:\d+)$", first.strip())
-    assert match, first + (process.stderr.read() if process.stderr else "")
-    assert "--endpoint-url " + match.group(1) in process.stdout.readline()
-    return process, match.group(1)
+from .helpers import saved, serve
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
@@ -33,7 +20,7 @@ def test_serve_until_signal_and_save_state(
     tmp_path: Path, boto_session: boto3.session.Session, stop: signal.Signals
 ) -> None:
     state = tmp_path / "emulator.sqlite3"
-    process, url = _serve("--state", str(state), "--personality", "production",
+    process, url = serve("--state", str(state), "--personality", "production",
                           "--balance", "20")
     try:
         client = make_client(boto_session, url)
@@ -52,7 +39,7 @@ def test_serve_until_signal_and_save_state(
 
 
 def test_serve_flags_configure_faults(boto_session: boto3.session.Session) -> None:
-    process, url = _serve("--fault-rate", "1", "--fault-phase", "after", "--seed", "4",
+    process, url = serve("--fault-rate", "1", "--fault-phase", "after", "--seed", "4",
                           "--throttle-rate", "100", "--throttle-burst", "50")
     try:
         client = make_client(boto_session, url, attempts=0)
@@ -75,7 +62,7 @@ def test_bad_flags_are_one_clear_line() -> None:
 
 def test_a_state_file_in_use_is_one_clear_line(tmp_path: Path) -> None:
     state = tmp_path / "emulator.sqlite3"
-    process, _ = _serve("--state", str(state))
+    process, _ = serve("--state", str(state))
     try:
         second = subprocess.run(
             [sys.executable, "-m", "deployer", "emulator", "serve", "--state", str(state)],

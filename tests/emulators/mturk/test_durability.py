@@ -19,7 +19,7 @@ import pytest
 from botocore.config import Config as BotoConfig
 
 from .conftest import EXTERNAL
-from .test_cli_serve import _serve
+from .helpers import serve
 
 THREADS = 3
 KILL_AFTER = 12  # approvals answered before the kill; the threads are still firing then
@@ -73,7 +73,7 @@ def _work(url: str, thread: int, answered: Answered) -> None:
 
 def test_kill_9_mid_stream_keeps_every_answered_change(tmp_path: Path) -> None:
     state = tmp_path / "emulator.sqlite3"
-    process, url = _serve("--state", str(state), "--personality", "production",
+    process, url = serve("--state", str(state), "--personality", "production",
                           "--balance", str(START_BALANCE))
     answered = Answered()
     threads = [threading.Thread(target=_work, args=(url, t, answered)) for t in range(THREADS)]
@@ -90,7 +90,7 @@ def test_kill_9_mid_stream_keeps_every_answered_change(tmp_path: Path) -> None:
 
     with contextlib.closing(sqlite3.connect(state)) as db:  # recovers the WAL, as a restart does
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    process, url = _serve("--state", str(state))  # the same file, after the crash
+    process, url = serve("--state", str(state))  # the same file, after the crash
     try:
         _check_consistent(_client(url), answered)
     finally:
