@@ -35,6 +35,9 @@ class Table(Generic[R]):
         self.columns = tuple(f.name for f in dataclasses.fields(record))  # type: ignore[arg-type]
         self._types = {column: _base(hints[column]) for column in self.columns}
         self._codecs = [_codec(self._types[column]) for column in self.columns]
+        # Only the columns that need decoding are touched when a row is read.
+        self._decoders = [(i, codec[1]) for i, codec in enumerate(self._codecs)
+                          if codec is not _PLAIN]
         self._select = f"SELECT {', '.join(self.columns)} FROM {name}"
         self._put = _upsert(name, self.columns, key)
 
@@ -66,9 +69,10 @@ class Table(Generic[R]):
                    + " AND ".join(f"{k} = ?" for k in self.key), key)
 
     def _record(self, row: Sequence[Any]) -> R:
-        values = {column: decode(value) for column, (_, decode), value
-                  in zip(self.columns, self._codecs, row, strict=True)}
-        return self.record(**values)
+        values = list(row)
+        for index, decode in self._decoders:
+            values[index] = decode(values[index])
+        return self.record(*values)  # columns are the fields, in order
 
 
 def _base(hint: Any) -> Any:

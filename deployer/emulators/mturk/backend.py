@@ -15,7 +15,7 @@ import secrets
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -139,13 +139,17 @@ class Backend:
 
     def counts(self, hit: HitRec) -> Counts:
         """(pending, submitted, available, completed) as defined in reference §3.2-3.3."""
-        by_status = dict(self.db.execute(
-            "SELECT status, COUNT(*) FROM assignments WHERE hit_id = ? GROUP BY status",
-            (hit.id,)).fetchall())
-        pending = by_status.get("Accepted", 0)
-        submitted = sum(by_status.values()) - pending
-        completed = by_status.get("Approved", 0) + by_status.get("Rejected", 0)
-        return pending, submitted, hit.max_assignments - pending - submitted, completed
+        return self.counts_of([hit])[hit.id]
+
+    def counts_of(self, hits: Sequence[HitRec]) -> dict[str, Counts]:
+        """The counts of several HITs, in one query (a page of a listing)."""
+        by_status: dict[str, dict[str, int]] = {hit.id: {} for hit in hits}
+        rows = self.db.execute(
+            "SELECT hit_id, status, COUNT(*) FROM assignments WHERE hit_id IN "
+            f"({', '.join('?' for _ in hits)}) GROUP BY hit_id, status", [h.id for h in hits])
+        for hit_id, status, count in rows:
+            by_status[hit_id][status] = count
+        return {hit.id: _counts(hit, by_status[hit.id]) for hit in hits}
 
     def status(self, hit: HitRec, counts: Counts | None = None) -> str:
         pending, _, available, _ = counts or self.counts(hit)
@@ -184,6 +188,13 @@ class Backend:
 
     def page(self, token: str) -> PageMark | None:
         return self.pages.get(token)
+
+
+def _counts(hit: HitRec, by_status: dict[str, int]) -> Counts:
+    pending = by_status.get("Accepted", 0)
+    submitted = sum(by_status.values()) - pending
+    completed = by_status.get("Approved", 0) + by_status.get("Rejected", 0)
+    return pending, submitted, hit.max_assignments - pending - submitted, completed
 
 
 def checked_offset(value: Any, base: datetime) -> float:

@@ -17,7 +17,7 @@ from deployer.emulators.mturk.records import HitRec, HitTypeRec
 from deployer.emulators.mturk.requirements import SYSTEM_TYPES, normalise
 from deployer.emulators.mturk.schema import HITS, QUAL_TYPES, TYPES
 from deployer.emulators.mturk.validation import MAX_SECONDS, Params
-from deployer.emulators.mturk.views import hit_view
+from deployer.emulators.mturk.views import hit_view, hit_views
 
 Body = dict[str, Any]
 DEFAULT_AUTO_APPROVAL = 2_592_000
@@ -117,7 +117,7 @@ def list_hits(emu: Backend, p: Params) -> Body:
         return HITS.where(emu.db, condition, params, order="creation, id", limit=limit)
 
     page, meta = paginate(emu, p, "ListHITs", fetch, _hit_key)
-    return {**meta, "HITs": [hit_view(emu, h) for h in page]}
+    return {**meta, "HITs": hit_views(emu, page)}
 
 
 def list_hits_for_qualification_type(emu: Backend, p: Params) -> Body:
@@ -131,4 +131,4 @@ def list_hits_for_qualification_type(emu: Backend, p: Params) -> Body:
     hits = HITS.where(emu.db, f"type_id IN ({', '.join('?' for _ in kinds)})", kinds)
     page, meta = paginate(emu, p, f"ListHITsForQualificationType:{qual_id}",
                           from_list(hits, _hit_key), _hit_key)
-    return {**meta, "HITs": [hit_view(emu, h) for h in page]}
+    return {**meta, "HITs": hit_views(emu, page)}

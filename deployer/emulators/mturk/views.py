@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from deployer.emulators.mturk.backend import Backend
-from deployer.emulators.mturk.records import AssignmentRec, BonusRec, HitRec, QualRec, QualTypeRec
+from deployer.emulators.mturk.backend import Backend, Counts
+from deployer.emulators.mturk.records import (
+    AssignmentRec,
+    BonusRec,
+    HitRec,
+    HitTypeRec,
+    QualRec,
+    QualTypeRec,
+)
 
 
 def ts(epoch: float) -> float:
@@ -18,9 +26,20 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
         out[key] = value
 
 
-def hit_view(emu: Backend, hit: HitRec) -> dict[str, Any]:
-    kind = emu.hit_type(hit)
-    counts = emu.counts(hit)
+def hit_views(emu: Backend, hits: Sequence[HitRec]) -> list[dict[str, Any]]:
+    """A page of HITs, reading each HIT type once and all the counts in one query."""
+    counts = emu.counts_of(hits)
+    kinds: dict[str, HitTypeRec] = {}
+    for hit in hits:
+        if hit.type_id not in kinds:
+            kinds[hit.type_id] = emu.hit_type(hit)
+    return [hit_view(emu, hit, kinds[hit.type_id], counts[hit.id]) for hit in hits]
+
+
+def hit_view(emu: Backend, hit: HitRec, kind: HitTypeRec | None = None,
+             counts: Counts | None = None) -> dict[str, Any]:
+    kind = kind or emu.hit_type(hit)
+    counts = counts or emu.counts(hit)
     pending, _, available, completed = counts
     out: dict[str, Any] = {
         "HITId": hit.id,
