@@ -8,7 +8,6 @@ from pathlib import Path
 import typer
 
 from deployer.cli.app import emulator_app
-from deployer.core.errors import DeployError
 
 
 @emulator_app.command("serve")
@@ -43,38 +42,23 @@ def emulator_serve(
     import signal
     import threading
 
-    from deployer.emulators.core.errors import EmulatorError
-    from deployer.emulators.mturk import Config, Emulator, EmulatorServer, FaultConfig
+    from deployer.core.provider import EmulatorOptions
+    from deployer.providers.registry import DEFAULT, PROVIDERS
 
-    try:
-        config = Config(personality=personality, balance=balance, settle_seconds=settle_seconds)
-        faults = FaultConfig(throttle_rate=throttle_rate, throttle_burst=throttle_burst,
-                             fault_rate=fault_rate, fault_phase=fault_phase,
-                             latency_ms=latency_ms, seed=seed)
-    except (ValueError, ArithmeticError) as error:
-        raise DeployError(f"emulator serve: {error}") from None
-    server = EmulatorServer(Emulator(config, faults=faults), port=port, state_file=state)
-    try:
-        url = server.start()
-    except EmulatorError as error:
-        raise DeployError(str(error)) from None
-    except OSError as error:
-        raise DeployError(f"cannot listen on 127.0.0.1:{port}: {error}") from None
-    if state is not None:
-        server.emulator.set_faults(faults)  # flags win over the saved fault settings
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    typer.echo(f"MTurk emulator listening on {url}")
-    typer.echo(f"Point boto3 or deploy at it with --endpoint-url {url} "
-               "(region us-east-1, any access key). Ctrl-C stops it.")
-    sys.stdout.flush()
-    try:
-        while not stopping.wait(0.2):
+    options = EmulatorOptions(port, state, personality, balance, throttle_rate, throttle_burst,
+                              fault_rate, fault_phase, latency_ms, settle_seconds, seed)
+    provider = PROVIDERS[DEFAULT]
+    with provider.serve_emulator(options) as served:
+        stopping = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        typer.echo(f"{provider.platform.title} emulator listening on {served.url}")
+        typer.echo(served.note)
+        sys.stdout.flush()
+        try:
+            while not stopping.wait(0.2):
+                pass
+        except KeyboardInterrupt:
             pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    saved = server.database
-    typer.echo("MTurk emulator stopped" + (f"; state saved in {saved}" if saved else "."))
-
+    saved = served.state
+    typer.echo(f"{provider.platform.title} emulator stopped"
+               + (f"; state saved in {saved}" if saved else "."))

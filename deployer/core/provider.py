@@ -43,6 +43,30 @@ class Target:
     profile: str | None = None
 
 
+@dataclass(frozen=True)
+class EmulatorOptions:
+    """How to run a platform's bundled emulator in the foreground (`deploy emulator serve`)."""
+
+    port: int = 0
+    state: Path | None = None  # its state file; None: in memory only
+    personality: str = ""  # a platform's flavour of environment (MTurk: sandbox/production)
+    balance: str = ""  # starting balance ("" for the emulator's default)
+    throttle_rate: float | None = None
+    throttle_burst: int = 10
+    fault_rate: float = 0.0
+    fault_phase: str = "before"
+    latency_ms: int = 0
+    settle_seconds: float = 0.0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Served:
+    url: str
+    note: str  # how to point programs at it
+    state: Path | None  # where its state is kept
+
+
 class Recorder(Protocol):
     """The environment's record during an apply: each change is saved before it returns."""
 
@@ -123,3 +147,6 @@ class Provider(Protocol):
 
     def connect(self, target: Target) -> AbstractContextManager[Connection]:
         """Open the environment (for `local`, start the bundled emulator)."""
+
+    def serve_emulator(self, options: EmulatorOptions) -> AbstractContextManager[Served]:
+        """Run the platform's emulator until the block ends."""

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from deployer.core.plan import Plan, Platform
-from deployer.core.provider import Connection, PlanOptions, Target
+from deployer.core.provider import Connection, EmulatorOptions, PlanOptions, Served, Target
 from deployer.core.records import EnvLock, Record
 from deployer.core.review import Desired
 from deployer.providers.mturk.observed import Observed
@@ -43,6 +43,13 @@ class MTurkProvider:
         if len(mine) != len(desired.studies) or not isinstance(observed, Observed):
             raise TypeError("the MTurk planner was handed another platform's values")
         return planner.plan(mine, desired, env, observed, now, options)
+
+    @contextmanager
+    def serve_emulator(self, options: EmulatorOptions) -> Iterator[Served]:
+        from deployer.providers.mturk.emulator import serve
+
+        with serve(options) as served:
+            yield served
 
     @contextmanager
     def connect(self, target: Target) -> Iterator[Connection]:
