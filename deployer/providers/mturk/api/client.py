@@ -37,6 +37,7 @@ PAGE = 100
 MIN_LIFETIME = 30  # MTurk's smallest LifetimeInSeconds
 EXPIRE_ATTEMPTS = 3
 CLOCK_SKEW = timedelta(minutes=1)  # between this machine and MTurk
+SAME_SECOND = timedelta(seconds=1)  # MTurk keeps expiries in whole seconds
 HIT_ID = re.compile(r"\b[0-9A-Z]{30}\b")
 HIT_ALREADY_EXISTS = "AWS.MechanicalTurk.HitAlreadyExists"
 HIT_DOES_NOT_EXIST = "AWS.MechanicalTurk.HITDoesNotExist"
@@ -386,23 +387,51 @@ class MTurk:
             if not _already_done(error):
                 raise
 
-    def set_expiry(self, hit_id: str, expires_at: datetime) -> None:
+    def _update_expiration(self, hit_id: str, expire_at: datetime) -> bool:
+        """Send UpdateExpirationForHIT; False when MTurk answers "already processed".
+
+        MTurk derives that answer from (HITId, ExpireAt) alone, for 24 hours: it means "this
+        exact expiry was asked for before", not "the HIT has this expiry now". The HIT may
+        have been expired (or extended) since, so the callers check what MTurk holds.
+        """
         try:
-            self._call("update_expiration_for_hit", HITId=hit_id, ExpireAt=expires_at)
+            self._call("update_expiration_for_hit", HITId=hit_id, ExpireAt=expire_at)
         except MTurkError as error:
             if not _already_done(error):
                 raise
+            return False
+        return True
+
+    def set_expiry(self, hit_id: str, expires_at: datetime) -> datetime:
+        """Move the HIT's expiry to `expires_at` (future); return the expiry MTurk now holds.
+
+        After an "already processed" answer the HIT is read back: if our own earlier attempt
+        went through, that is success; if not (the same expiry was sent before a close, and
+        this is the reopen), the next second is sent instead, which MTurk has never seen.
+        """
+        for later in range(EXPIRE_ATTEMPTS):
+            wanted = expires_at + timedelta(seconds=later)
+            if self._update_expiration(hit_id, wanted):
+                return wanted
+            seen = self.get_hit(hit_id)
+            if seen is None:
+                raise DeployError(f"HIT {hit_id} no longer exists on MTurk; run `deploy plan` "
+                                  "again")
+            if abs(seen.expires_at - wanted) < SAME_SECOND:
+                return seen.expires_at
+        raise DeployError(f"MTurk did not move the expiry of HIT {hit_id} to "
+                          f"{expires_at:%Y-%m-%d %H:%M:%S} UTC; run `deploy apply` again")
 
     def expire(self, hit_id: str, now: datetime) -> ObservedHit | None:
         """Expire now, and return the HIT as MTurk then reports it (None if it is gone).
 
-        In-flight assignments may still be submitted until their deadline. MTurk answers a
-        repeated (HITId, ExpireAt) with "already processed": success when our own first attempt
-        went through, but not after a reopen within the same second; so check, and try another
-        past second.
+        In-flight assignments may still be submitted until their deadline. An "already
+        processed" answer is success only when MTurk now holds an expiry in the past (our own
+        first attempt went through), not after a reopen within the same second; so check, and
+        try another past second.
         """
         for back in range(1, EXPIRE_ATTEMPTS + 1):
-            self.set_expiry(hit_id, now - timedelta(seconds=back))
+            self._update_expiration(hit_id, now - timedelta(seconds=back))
             seen = self.get_hit(hit_id)
             if seen is None or seen.expires_at <= now + CLOCK_SKEW:
                 return seen
