@@ -24,12 +24,17 @@ if TYPE_CHECKING:
     from deployer.engine.apply import Outcome
     from deployer.engine.workspace import Workspace
 
-ENV_OPTION = typer.Option("local", "--env", help="local (bundled emulator), sandbox or production.")
-STUDY_OPTION = typer.Option(None, "--study", help="Only this study (repeatable).")
+ENVIRONMENTS = "local|sandbox|production"
+ENV_OPTION = typer.Option("local", "--env", metavar=ENVIRONMENTS,
+                          help="local (bundled emulator), sandbox or production.")
+STUDY_OPTION = typer.Option(None, "--study", metavar="NAME",
+                            help="Only this study (repeatable).")
 ENDPOINT_OPTION = typer.Option(
-    None, "--endpoint-url", help="Send the environment's MTurk calls to this URL instead."
+    None, "--endpoint-url", metavar="URL",
+    help="Send the environment's MTurk calls to this URL instead.",
 )
-PROFILE_OPTION = typer.Option(None, "--profile", help="AWS profile for credentials.")
+PROFILE_OPTION = typer.Option(None, "--profile", metavar="NAME",
+                              help="AWS profile for credentials.")
 SKIP_SANDBOX_OPTION = typer.Option(
     False, "--skip-sandbox-check", help="Allow production configs never applied in sandbox."
 )
@@ -102,8 +107,10 @@ def plan_command(
     study: list[str] | None = STUDY_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,
     profile: str | None = PROFILE_OPTION,
-    fmt: str = typer.Option("text", "--format", help="text, markdown (PR comment) or json."),
-    out: Path | None = typer.Option(None, "--out", help="Save the plan for `deploy apply FILE`."),
+    fmt: str = typer.Option("text", "--format", metavar="text|markdown|json",
+                            help="text, markdown (PR comment) or json."),
+    out: Path | None = typer.Option(None, "--out", metavar="FILE",
+                                    help="Save the plan for `deploy apply FILE`."),
     detailed_exitcode: bool = typer.Option(
         False, "--detailed-exitcode", help="Exit 0 when converged, 2 when changes are planned."
     ),
@@ -143,13 +150,13 @@ def plan_command(
         raise typer.Exit(2)
 
 
-@app.command("apply")
+@app.command("apply",
+             short_help="Carry out the plan, recording every HIT in the lockfile.")
 def apply_command(
-    plan_file: Path | None = typer.Argument(
-        None, metavar="FILE", help="A plan saved by `deploy plan --out`."
-    ),
+    plan_file: Path | None = typer.Argument(None, metavar="FILE", hidden=True),
     env: str | None = typer.Option(
-        None, "--env", help="local (default), sandbox or production; a saved plan names its own."
+        None, "--env", metavar=ENVIRONMENTS,
+        help="local (default), sandbox or production; a saved plan names its own.",
     ),
     study: list[str] | None = STUDY_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,
@@ -158,7 +165,10 @@ def apply_command(
     skip_sandbox_check: bool = SKIP_SANDBOX_OPTION,
     adopt: str | None = ADOPT_OPTION,
 ) -> None:
-    """Carry out the plan: create, extend and expire HITs, recording each in the lockfile.
+    """Carry out the plan (or exactly the saved plan FILE), recording every HIT.
+
+    Creates, extends and expires HITs as `deploy plan` shows, writing each to the lockfile
+    as it goes. FILE is a plan saved by `deploy plan --out`.
 
     Exit codes: 0 applied, nothing to do, or confirmation declined; 1 error or a failed action
     (what succeeded is recorded: run apply again).
@@ -244,7 +254,8 @@ def _summarise(plan: Plan, outcome: Outcome, preview_note: str) -> None:
     raise typer.Exit(1)
 
 
-@app.command("status")
+@app.command("status",
+             short_help="Per study: HITs open, work in progress and cost so far.")
 def status_command(
     env: str = ENV_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,

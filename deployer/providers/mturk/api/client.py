@@ -34,6 +34,9 @@ PREVIEW = {
 # The embedded emulator needs no AWS account: it accepts any signed request.
 LOCAL_CREDENTIALS = ("local", "local")
 PAGE = 100
+ATTEMPTS = 10  # throttling is normal: botocore backs off and tries again this often
+CONNECT_TIMEOUT = 3  # seconds; MTurk answers a connection in well under one
+CONNECT_ATTEMPTS = 2  # an endpoint refused or silent twice is not coming back soon
 MIN_LIFETIME = 30  # MTurk's smallest LifetimeInSeconds
 EXPIRE_ATTEMPTS = 3
 CLOCK_SKEW = timedelta(minutes=1)  # between this machine and MTurk
@@ -96,8 +99,8 @@ class Endpoint:
 
 def connect(endpoint: Endpoint) -> MTurk:
     config = Config(
-        retries={"mode": "standard", "max_attempts": 10},
-        connect_timeout=10,
+        retries={"mode": "standard", "max_attempts": ATTEMPTS},
+        connect_timeout=CONNECT_TIMEOUT,
         read_timeout=60,
         max_pool_connections=16,
     )
@@ -122,7 +125,22 @@ def connect(endpoint: Endpoint) -> MTurk:
             f"--endpoint-url {endpoint.endpoint_url!r} is not a URL ({error}); "
             "write it like http://127.0.0.1:8765"
         ) from None
+    client.meta.events.register_first("needs-retry.mturk", _give_up_on_unreachable)
     return MTurk(client, endpoint)
+
+
+def _give_up_on_unreachable(attempts: int, caught_exception: Exception | None = None,
+                            **_: Any) -> None:
+    """Stop retrying an endpoint that cannot be reached after CONNECT_ATTEMPTS tries.
+
+    botocore's standard mode retries a refused or timed-out connection as often as a throttled
+    call, so a wrong --endpoint-url took half a minute of silent retries to report. Raising the
+    connection error here ends the retries at once; throttling and server faults arrive as
+    responses (no caught exception) and keep all ATTEMPTS.
+    """
+    if isinstance(caught_exception, botocore.exceptions.ConnectionError) \
+            and attempts >= CONNECT_ATTEMPTS:
+        raise caught_exception
 
 
 class MTurk:
@@ -142,10 +160,10 @@ class MTurk:
                 f"no AWS credentials found for {self.endpoint.environment.upper()}: set "
                 "AWS_PROFILE (or pass --profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
             ) from None
-        except botocore.exceptions.EndpointConnectionError:
+        except botocore.exceptions.ConnectionError:  # refused, timed out, TLS failed
             raise DeployError(
-                f"cannot reach MTurk at {self.endpoint.endpoint_url}; check the network "
-                "or --endpoint-url"
+                f"cannot reach MTurk at {self.endpoint.endpoint_url} (tried "
+                f"{CONNECT_ATTEMPTS} times); check the network or --endpoint-url"
             ) from None
         except botocore.exceptions.BotoCoreError as error:  # timeouts, broken connections
             raise DeployError(
