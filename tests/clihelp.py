@@ -77,6 +77,7 @@ def write_study(root: Path, name: str = "pilot", **fields: object) -> Path:
         "reward": '"0.50"',
         "assignments": 5,
         "assignment_duration": "30m",
+        "estimated_duration": "4m",
         "auto_approval_delay": "1d",
         "lifetime": "1d",
         "question": "\n  external_url: https://example.org/task?study=pilot&arm=a"

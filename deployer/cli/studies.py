@@ -5,6 +5,7 @@ Imports stay inside the functions: `deploy validate` must never import boto3.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,8 +37,13 @@ def validate_command(
     if not paths:
         loaded = check_participants(loaded, PROVIDERS[DEFAULT].environments,
                                     WORKER_RULES[DEFAULT], strict)
+    # A problem in a file several studies share (deploy.yaml) is found once per study.
+    loaded = replace(loaded, problems=tuple(dict.fromkeys(loaded.problems)))
     for problem in loaded.problems:
         typer.echo(str(problem))
+    for study in loaded.studies:
+        if study.summary:
+            typer.echo(f"{study.path}: {study.summary}")
     typer.echo(_validate_summary(loaded))
     if loaded.errors:
         raise typer.Exit(1)

@@ -34,6 +34,7 @@ max_assignments_per_hit: 9      # batch size: 9 or fewer keeps the fee at 20%
 # budget: "20.00"               # optional cap on rewards + fees for the whole study
 
 assignment_duration: 30m        # time to finish once accepted: 90s, 45m, 2h, 7d, 1w
+estimated_duration: 5m          # what the task usually takes; validate shows the pay per hour
 auto_approval_delay: 3d         # unreviewed work is approved and paid after this
 lifetime: 7d                    # how long HITs take new workers
 # closes_at: "2027-01-31T17:00:00Z"   # ... or a fixed end (replace lifetime with it)
