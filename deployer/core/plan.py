@@ -17,8 +17,8 @@ from deployer.core.address import study_of
 
 ZERO = Decimal("0.00")
 
-Verb = Literal["create", "update", "replace", "expire", "adopt", "forget", "approve", "reject",
-               "pay", "dispose", "grant", "revoke", "block", "unblock"]
+Verb = Literal["create", "update", "replace", "expire", "pause", "adopt", "forget", "approve",
+               "reject", "pay", "dispose", "grant", "revoke", "block", "unblock"]
 
 
 @dataclass(frozen=True)

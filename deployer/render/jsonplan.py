@@ -23,7 +23,7 @@ def _money(amount: Decimal | None) -> str | None:
 # verb -> Terraform-style list of what happens
 STEPS: dict[Verb, list[str]] = {
     "create": ["create"], "update": ["update"], "replace": ["expire", "create"],
-    "expire": ["expire"], "adopt": ["adopt"], "forget": ["forget"],
+    "expire": ["expire"], "pause": ["expire"], "adopt": ["adopt"], "forget": ["forget"],
     "approve": ["approve"], "reject": ["reject"], "pay": ["pay"], "dispose": ["dispose"],
     "grant": ["grant"], "revoke": ["revoke"], "block": ["block"], "unblock": ["unblock"],
 }
@@ -63,9 +63,10 @@ def plan_document(plan: Plan) -> JsonDict:
         "applyable": not plan.errors,
         "has_changes": plan.has_changes,
         "summary": {"adopt": s.adopt, "create": s.create, "change": s.change,
-                    "expire": s.expire, "forget": s.forget, "approve": s.approve,
-                    "reject": s.reject, "pay": s.pay, "dispose": s.dispose, "grant": s.grant,
-                    "revoke": s.revoke, "block": s.block, "unblock": s.unblock},
+                    "expire": s.expire, "pause": s.pause, "forget": s.forget,
+                    "approve": s.approve, "reject": s.reject, "pay": s.pay, "dispose": s.dispose,
+                    "grant": s.grant, "revoke": s.revoke, "block": s.block,
+                    "unblock": s.unblock},
         "actions": [_change(c) for c in plan.changes],
         "drift": [_note(n) for n in plan.drift],
         "warnings": [_note(n) for n in plan.warnings],

@@ -17,6 +17,8 @@ VERBS: dict[Verb, tuple[str, str, str, str, bool]] = {
     "update": ("~", "update in place", "33", "will be updated in place", True),
     "replace": ("-/+", "expire, then create a replacement", "31", "must be replaced", True),
     "expire": ("-", "expire", "31", "will be expired", False),
+    "pause": ("||", "pause: expire now, reopen with `state: open`", "33", "will be paused",
+              False),
     "adopt": ("<=", "adopt an existing {thing} into the lockfile", "36",
               "will be adopted into the lockfile", False),
     "forget": (".", "forget a {thing} {title} no longer knows", "35",
@@ -40,6 +42,7 @@ class Summary:
     change: int
     expire: int
     forget: int
+    pause: int = 0
     approve: int = 0
     reject: int = 0
     pay: int = 0
@@ -54,6 +57,7 @@ class Summary:
         parts = [f"{self.adopt} to adopt"] if self.adopt else []
         parts += [f"{self.create} to create", f"{self.change} to change",
                   f"{self.expire} to expire"]
+        parts += [f"{self.pause} to pause"] if self.pause else []
         parts += [f"{self.forget} to forget"] if self.forget else []
         parts += [f"{self.approve} to approve"] if self.approve else []
         parts += [f"{self.reject} to reject"] if self.reject else []
@@ -73,6 +77,7 @@ def summarise(changes: Sequence[Change]) -> Summary:
         change=verbs.count("update"),
         expire=verbs.count("expire") + verbs.count("replace"),
         forget=verbs.count("forget"),
+        pause=verbs.count("pause"),
         approve=verbs.count("approve"),
         reject=verbs.count("reject"),
         pay=verbs.count("pay"),

@@ -70,8 +70,8 @@ from deployer.spec.loader import load_studies, require_valid
          'moment by moment. About 10 minutes."'),
         ("description", "description: d\nstate: opne",
          'pilot.yaml:3:8: error: state: is "opne"; did you mean "open"?'),
-        ("description", "description: d\nstate: paused",
-         'pilot.yaml:3:8: error: state: is "paused"; must be open or closed'),
+        ("description", "description: d\nstate: stopped",
+         'pilot.yaml:3:8: error: state: is "stopped"; must be open, paused or closed'),
         ("description", "description: d\nkeywords: [video, 'a, b']",
          'pilot.yaml:3:19: error: keywords[1]: "a, b": one keyword per entry; a comma would '
          "split it in two"),

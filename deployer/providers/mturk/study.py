@@ -72,7 +72,7 @@ class Study:
     question: str  # the rendered Question XML sent to MTurk
     qualifications: tuple[Requirement, ...]
     production: bool
-    state: Literal["open", "closed"]
+    state: Literal["open", "paused", "closed"]
     budget: Decimal | None
     digest: str  # sha256 of the study file and every file it references
     review: Literal["manual", "approve_all"] = "manual"  # approve_all: pay every submission

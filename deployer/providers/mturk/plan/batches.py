@@ -18,7 +18,7 @@ from deployer.providers.mturk.fees import SMALL_BATCH
 from deployer.providers.mturk.observed import ObservedHit
 from deployer.providers.mturk.plan.changes import change
 from deployer.providers.mturk.plan.context import EXPIRY_TOLERANCE, Context, Orphan
-from deployer.providers.mturk.plan.costs import update_type_cost
+from deployer.providers.mturk.plan.costs import open_cost, update_type_cost
 from deployer.providers.mturk.plan.identity import desired_expiry, hit_type, request_token
 from deployer.providers.mturk.plan.payloads import Adopt, Edit, Expire, Forget, HitType, UpdateType
 from deployer.providers.mturk.plan.typediff import type_changes
@@ -165,7 +165,8 @@ def live_slot(ctx: Context, study: Study, record: RecordedHit,
         if study.closes_at is not None and not hit.expired(ctx.now):
             # closes_at was moved into the past: close the HIT now, as the study says.
             found = found + act(change(Expire(address, hit.hit_id, record.generation),
-                                       f"closes_at in {study.path} has passed"))
+                                       f"closes_at in {study.path} has passed",
+                                       released=(hit.available, open_cost(hit))))
         return plain, found  # the batch ran its course: nothing left to change
     want = hit_type(study, ctx.environment, ctx.types)
     edits = type_changes(want, hit)
@@ -252,6 +253,7 @@ def expiry_slot(ctx: Context, study: Study, record: RecordedHit, hit: ObservedHi
             why = f"HIT {hit.hit_id} was expired outside deploy; the study is still open"
             found = drift(record.address, f"HIT {hit.hit_id} has been expired "
                           f"(at {stamp(current)}) outside deploy")
+            found = found + reopening(study, record.address, hit)
         else:
             why, found = "the study is open again", Findings()
         return _extend_to(slot, want, why, current), found
@@ -261,6 +263,13 @@ def expiry_slot(ctx: Context, study: Study, record: RecordedHit, hit: ObservedHi
     if want < current - EXPIRY_TOLERANCE:
         return slot, earlier_expiry(study, record, hit, want)
     return slot, Findings()
+
+
+def reopening(study: Study, address: str, hit: ObservedHit) -> Findings:
+    """Drift this plan undoes: say so before a merge reopens a HIT someone stopped in a hurry."""
+    return warn(address, f"HIT {hit.hit_id} was expired outside deploy; applying this plan "
+                "reopens it to workers", f"to keep it closed, set `state: paused` in "
+                f"{study.path} (or `state: closed` if the study is over)")
 
 
 def _extend_to(slot: Slot, when: datetime, why: str, old: datetime) -> Slot:

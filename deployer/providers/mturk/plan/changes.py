@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from deployer.core.plan import ZERO, Attribute, Change, Verb
-from deployer.core.text import stamp
+from deployer.core.text import money, plural, stamp
 from deployer.providers.mturk.observed import ObservedAssignment
 from deployer.providers.mturk.plan.payloads import (
     Adopt,
@@ -25,6 +25,7 @@ from deployer.providers.mturk.plan.payloads import (
     HitPayload,
     NewHit,
     ParticipantPayload,
+    Pause,
     Pay,
     Reject,
     Replace,
@@ -41,7 +42,11 @@ NUMBERS = frozenset({"max_assignments", "assignment_duration", "auto_approval_de
 Json = dict[str, Any]
 
 
-def change(payload: HitPayload, reason: str, cost: Decimal = ZERO) -> Change:
+def change(payload: HitPayload, reason: str, cost: Decimal = ZERO, *,
+           released: tuple[int, Decimal] | None = None) -> Change:
+    """The generic change of an MTurk payload. `released`: the unstarted assignments an
+    expiry takes off offer, and what they no longer commit (shown, not counted as a cost, so
+    that work accepted meanwhile never makes a saved plan to stop a study stale)."""
     match payload:
         case Create(hit=hit):
             return Change(hit.address, "create", "create", reason, cost, _new_hit(hit),
@@ -61,8 +66,13 @@ def change(payload: HitPayload, reason: str, cost: Decimal = ZERO) -> Change:
                           (Attribute("hit_id", hit_id), *_edits(edits)),
                           *_sides(hit_id, edits), config, payload)
         case Expire(address=address, hit_id=hit_id, generation=generation):
-            return Change(address, "expire", "expire", reason, ZERO,
-                          (Attribute("hit_id", hit_id),),
+            verb: Verb = "pause" if isinstance(payload, Pause) else "expire"
+            shown = [Attribute("hit_id", hit_id)]
+            if released is not None:
+                count, amount = released
+                shown.append(Attribute("unstarted", f"{plural(count, 'assignment')} "
+                                                    f"({money(amount)} no longer committed)"))
+            return Change(address, verb, verb, reason, ZERO, tuple(shown),
                           {"hit_id": hit_id, "generation": generation}, None, None, payload)
         case Adopt(address=address, observed=hit, generation=generation):
             rows = (Attribute("hit_id", hit.hit_id), Attribute("generation", str(generation)),

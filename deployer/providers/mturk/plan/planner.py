@@ -42,6 +42,7 @@ from deployer.providers.mturk.plan.payloads import (
     Expire,
     Extend,
     Forget,
+    Pause,
     Replace,
     UpdateType,
     payload_of,
@@ -52,7 +53,7 @@ from deployer.providers.mturk.platform import PLATFORM
 from deployer.providers.mturk.study import COMPENSATION, PARTICIPANTS, Study
 
 # Within one address: record first, then retire, then change, then create.
-KIND_ORDER = (Forget, Adopt, Expire, Replace, UpdateType, Extend, Create, *PAYLOADS)
+KIND_ORDER = (Forget, Adopt, Expire, Pause, Replace, UpdateType, Extend, Create, *PAYLOADS)
 
 
 def _sort_key(change: Change) -> tuple[int, str, int, int, str, int]:
@@ -92,7 +93,7 @@ def plan(studies: Sequence[Study], desired: Desired, env_lock: EnvLock, observed
             found = found + total([strange(o) for o in theirs.values()])
             continue
         considered.append(name)
-        if study is None or study.state == "closed":
+        if study is None or study.state != "open":
             found = found + retire(ctx, name, study, theirs)
         else:
             found = found + reconcile_open(ctx, study, theirs)

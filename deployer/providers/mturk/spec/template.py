@@ -54,7 +54,8 @@ qualifications:                 # who may work on it; all must hold; at most 10
   # - custom: {{id: YOUR_QUALIFICATION_TYPE_ID, comparator: does_not_exist}}
 
 # production: true              # allow this study on production (real money)
-# state: closed                 # expire all of its HITs now
+# state: paused                 # expire its HITs now, reopen them later with `state: open`
+# state: closed                 # the study is over: expire all of its HITs now
 """
 
 
