@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from deployer.core.plan import Plan
     from deployer.core.provider import PlanOptions, Provider
     from deployer.core.review import Desired
+    from deployer.core.status import Status
     from deployer.engine.apply import Outcome
     from deployer.engine.workspace import Workspace
 
@@ -43,6 +44,7 @@ ADOPT_OPTION = typer.Option(
     help="Record the HITs another lockfile (this lineage mark) made: after a lost lockfile.",
 )
 FORMATS = ("text", "markdown", "json")
+STATUS_FORMATS = ("text", "json")
 
 
 def _workspace() -> tuple[Workspace, Provider]:
@@ -258,28 +260,44 @@ def _summarise(plan: Plan, outcome: Outcome, preview_note: str) -> None:
              short_help="Per study: HITs open, work in progress and cost so far.")
 def status_command(
     env: str = ENV_OPTION,
+    study: list[str] | None = STUDY_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,
     profile: str | None = PROFILE_OPTION,
+    fmt: str = typer.Option("text", "--format", metavar="text|json",
+                            help="text, or json (documented, versioned)."),
 ) -> None:
-    """Each study's HITs as MTurk reports them now, with worker preview links."""
+    """Per study: HITs open, work available, in progress, awaiting review and approved or
+    rejected, and what the approved work cost; per HIT the same, with its expiry."""
+    from deployer import render
     from deployer.engine.session import check_environment, current_env, open_environment, utc_now
 
     workspace, provider = _workspace()
     check_environment(provider, env)
+    if fmt not in STATUS_FORMATS:
+        raise DeployError(f"unknown --format {fmt!r}: use text or json")
     _path, _lock, env_lock = current_env(workspace, provider, env)
-    none = f"No {provider.platform.thing}s recorded for {env.upper()}. Run `deploy apply " \
-        f"--env {env}` first."
-    if not env_lock.records:
-        typer.echo(none)
+    if not env_lock.records and fmt == "text" and not study:
+        typer.echo(f"No {provider.platform.thing}s recorded for {env.upper()}. Run "
+                   f"`deploy apply --env {env}` first.")
         return
     with open_environment(workspace, provider, env, endpoint_url, profile) as connection:
-        rows = connection.status(env_lock, utc_now())
+        status = connection.status(env_lock, utc_now(), frozenset(study) if study else None)
         note = connection.preview_note
-    if not rows:
-        typer.echo(none)
+    _check_studies(status, study, env)
+    if fmt == "json":
+        typer.echo(render.render_status_json(status), nl=False)
         return
-    typer.echo(f"Studies in {env.upper()}:")
-    for row in rows:
-        typer.echo(row)
+    typer.echo(render.render_status_text(status), nl=False)
     if note:
-        typer.echo("\n" + note)
+        typer.echo(note)
+
+
+def _check_studies(status: Status, names: list[str] | None, env: str) -> None:
+    """Every --study name must have records in this environment."""
+    shown = {s.name for s in status.studies}
+    unknown = sorted(set(names or ()) - shown)
+    if unknown:
+        thing = status.platform.thing
+        raise DeployError(f"no {thing}s recorded for study {', '.join(unknown)} in "
+                          f"{env.upper()}; `deploy status --env {env}` lists the studies that "
+                          "have some")

@@ -149,8 +149,10 @@ class MTurk:
     def __init__(self, client: Any, endpoint: Endpoint) -> None:
         self._client = client
         self.endpoint = endpoint
+        self.calls = 0  # requests made (retries aside): status reports what it cost
 
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        self.calls += 1
         try:
             response: dict[str, Any] = getattr(self._client, operation)(**params)
         except botocore.exceptions.ClientError as error:
@@ -196,6 +198,11 @@ class MTurk:
 
     def observe(self, recorded: Iterable[str], ours: Any) -> Observed:
         """Recorded HITs and HITs whose annotation `ours(annotation)` claims, in ~N/100 calls."""
+        return Observed(hits=self.hits(recorded, ours), balance=self.balance())
+
+    def hits(self, recorded: Iterable[str], ours: Any = lambda _text: False
+             ) -> dict[str, ObservedHit]:
+        """The recorded HITs MTurk still knows (and those `ours(annotation)` claims)."""
         wanted = set(recorded)
         hits: dict[str, ObservedHit] = {}
         for raw in self.list_hits():
@@ -206,7 +213,7 @@ class MTurk:
             hit = self.get_hit(hit_id)
             if hit is not None:
                 hits[hit_id] = hit
-        return Observed(hits=hits, balance=self.balance())
+        return hits
 
     def assignments(self, hit_id: str, expected: int) -> list[dict[str, Any]]:
         """The HIT's submitted assignments, 100 per page; stops once `expected` are in hand
