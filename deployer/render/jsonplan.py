@@ -10,7 +10,7 @@ from deployer.core.plan import Change, Note, Plan, StudyCost, Verb
 from deployer.core.text import stamp
 from deployer.render.text import summarise
 
-FORMAT_VERSION = "1.1"  # 1.1: approve, reject and pay
+FORMAT_VERSION = "1.2"  # 1.1: approve, reject and pay; 1.2: pause, changes[].detail
 NUMBERS = frozenset({"max_assignments", "assignment_duration", "auto_approval_delay"})
 
 JsonDict = dict[str, Any]
@@ -38,7 +38,8 @@ def _change(change: Change) -> JsonDict:
         "before": None if change.before is None else dict(change.before),
         "after": None if change.after is None else dict(change.after),
         "changes": [{"field": a.field, "old": a.old, "new": a.new,
-                     "forces_replacement": a.forces_replacement} for a in edits],
+                     "forces_replacement": a.forces_replacement, "detail": list(a.detail)}
+                    for a in edits],
         "replace_paths": [a.field for a in edits if a.forces_replacement],
         "reason": change.reason,
         "cost": _money(change.cost),

@@ -80,6 +80,7 @@ class Study:
     exclude: tuple[str, ...] = ()  # studies whose workers may not take this one
     only: tuple[tuple[str, bool], ...] = ()  # (study, approved work only): who alone may take it
     estimated_duration: int | None = None  # seconds a worker usually needs (for pay only)
+    question_file: str = ""  # the html_file or xml_file the question comes from, for plans
     minimum_hourly_pay: Decimal = FEDERAL_MINIMUM_WAGE
 
     @property

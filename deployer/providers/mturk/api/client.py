@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,18 +18,11 @@ import botocore.exceptions
 from botocore.config import Config
 
 from deployer.core.errors import DeployError, PlatformError
+from deployer.providers.mturk.api.endpoint import Endpoint
 from deployer.providers.mturk.api.wire import hit_type_params, observed_hit, qualification_params
 from deployer.providers.mturk.observed import Observed, ObservedHit
 from deployer.providers.mturk.plan.payloads import HitType, NewHit, QualificationType
 
-ENDPOINTS = {
-    "sandbox": "https://mturk-requester-sandbox.us-east-1.amazonaws.com",
-    "production": "https://mturk-requester.us-east-1.amazonaws.com",
-}
-PREVIEW = {
-    "sandbox": "https://workersandbox.mturk.com/projects/{group}/tasks",
-    "production": "https://worker.mturk.com/projects/{group}/tasks",
-}
 # The embedded emulator needs no AWS account: it accepts any signed request.
 LOCAL_CREDENTIALS = ("local", "local")
 PAGE = 100
@@ -53,48 +45,12 @@ ALREADY_PROCESSED = re.compile(r"already (been )?processed")
 SERVER_TIME = re.compile(r"\s*\(\d+( s)?\)\s*$")
 
 
-# The embedded emulator lives only as long as one command; its preview pages are served by
-# this command, at LOCAL_PREVIEW.
-LOCAL_PREVIEW_PORT = 8765
-LOCAL_PREVIEW_COMMAND = (
-    f"deploy emulator serve --port {LOCAL_PREVIEW_PORT} --state .deploy/emulator.json"
-)
-LOCAL_PREVIEW = f"http://127.0.0.1:{LOCAL_PREVIEW_PORT}"
-
-
 class MTurkError(PlatformError):
     """MTurk refused a request; `turk_code` is its TurkErrorCode, when it gave one."""
 
     def __init__(self, message: str, code: str = "", turk_code: str = "") -> None:
         super().__init__(message, code)
         self.turk_code = turk_code
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """Where one environment's MTurk calls go."""
-
-    environment: str
-    endpoint_url: str
-    profile: str | None = None
-    embedded: bool = False  # the in-process emulator of `--env local`
-
-    @property
-    def local(self) -> bool:
-        return self.environment == "local"
-
-    def preview_url(self, group_id: str) -> str:
-        if self.environment in PREVIEW:
-            return PREVIEW[self.environment].format(group=group_id)
-        base = LOCAL_PREVIEW if self.embedded else self.endpoint_url
-        return f"{base}/_emulator/preview?groupId={group_id}"
-
-    @property
-    def preview_note(self) -> str:
-        """How to open the preview links when they need something running ("" otherwise)."""
-        if not self.embedded:
-            return ""
-        return f"Local preview links open while `{LOCAL_PREVIEW_COMMAND}` runs."
 
 
 def connect(endpoint: Endpoint) -> MTurk:

@@ -35,7 +35,7 @@ from deployer.providers.mturk.plan.payloads import (
     UpdateQualification,
     UpdateType,
 )
-from deployer.providers.mturk.plan.typediff import describe, describe_all
+from deployer.providers.mturk.plan.typediff import describe
 
 QUOTED = frozenset({"title", "description", "keywords", "reward"})
 NUMBERS = frozenset({"max_assignments", "assignment_duration", "auto_approval_delay"})
@@ -52,22 +52,22 @@ def change(payload: HitPayload, reason: str, cost: Decimal = ZERO, *,
             return Change(hit.address, "create", "create", reason, cost, _new_hit(hit),
                           None, _new_hit_data(hit), hit.config_hash, payload)
         case Replace(old_hit_id=old, hit=hit, edits=edits):
-            rows = (Attribute("hit_id", f"{old} -> (known after apply)"), *_edits(edits),
-                    Attribute("expires_at", stamp(hit.expires_at)))
+            rows = (Attribute("hit_id", f"{old} -> (known after apply)", identity=True),
+                    *_edits(edits), Attribute("expires_at", stamp(hit.expires_at)))
             before, _ = _sides(old, edits)
             return Change(hit.address, "replace", "replace", reason, cost, rows, before,
                           _new_hit_data(hit), hit.config_hash, payload)
         case Extend(address=address, hit_id=hit_id, edits=edits, config_hash=config):
             return Change(address, "update", "extend", reason, cost,
-                          (Attribute("hit_id", hit_id), *_edits(edits)),
+                          (Attribute("hit_id", hit_id, identity=True), *_edits(edits)),
                           *_sides(hit_id, edits), config, payload)
         case UpdateType(address=address, hit_id=hit_id, edits=edits, config_hash=config):
             return Change(address, "update", "update_type", reason, cost,
-                          (Attribute("hit_id", hit_id), *_edits(edits)),
+                          (Attribute("hit_id", hit_id, identity=True), *_edits(edits)),
                           *_sides(hit_id, edits), config, payload)
         case Expire(address=address, hit_id=hit_id, generation=generation):
             verb: Verb = "pause" if isinstance(payload, Pause) else "expire"
-            shown = [Attribute("hit_id", hit_id)]
+            shown = [Attribute("hit_id", hit_id, identity=True)]
             if released is not None:
                 count, amount = released
                 shown.append(Attribute("unstarted", f"{plural(count, 'assignment')} "
@@ -75,7 +75,8 @@ def change(payload: HitPayload, reason: str, cost: Decimal = ZERO, *,
             return Change(address, verb, verb, reason, ZERO, tuple(shown),
                           {"hit_id": hit_id, "generation": generation}, None, None, payload)
         case Adopt(address=address, observed=hit, generation=generation):
-            rows = (Attribute("hit_id", hit.hit_id), Attribute("generation", str(generation)),
+            rows = (Attribute("hit_id", hit.hit_id, identity=True),
+                    Attribute("generation", str(generation)),
                     Attribute("max_assignments", str(hit.max_assignments)),
                     Attribute("expires_at", stamp(hit.expires_at)))
             after = {"hit_id": hit.hit_id, "generation": generation,
@@ -84,7 +85,7 @@ def change(payload: HitPayload, reason: str, cost: Decimal = ZERO, *,
                           payload)
         case Forget(address=address, hit_id=hit_id, generation=generation):
             return Change(address, "forget", "forget", reason, ZERO,
-                          (Attribute("hit_id", hit_id),),
+                          (Attribute("hit_id", hit_id, identity=True),),
                           {"hit_id": hit_id, "generation": generation}, None, None, payload)
 
 
@@ -151,13 +152,17 @@ def _new_hit(hit: NewHit) -> tuple[Attribute, ...]:
         Attribute("generation", str(hit.generation)),
     ]
     if hit.hit_type.qualifications:
-        rows.append(Attribute("qualifications", describe_all(hit.hit_type.qualifications)))
+        described = sorted(describe(q) for q in hit.hit_type.qualifications)
+        rows.append(Attribute("qualifications", plural(len(described), "requirement"),
+                              detail=tuple(f"  {text}" for text in described)))
     return tuple(rows)
 
 
 def _edits(edits: tuple[Edit, ...]) -> tuple[Attribute, ...]:
-    return tuple(Attribute(e.field, e.new, e.old, e.forces_replacement, e.field in QUOTED)
-                 for e in edits)
+    """The edits a reviewer needs to read: `max_assignments: 9 -> 9` says nothing."""
+    return tuple(Attribute(e.field, e.new, e.old, e.forces_replacement, e.field in QUOTED,
+                           e.detail)
+                 for e in edits if e.old != e.new or e.detail)
 
 
 def _new_hit_data(hit: NewHit) -> Json:

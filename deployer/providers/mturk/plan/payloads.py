@@ -49,6 +49,7 @@ class Edit:
     old: str
     new: str
     forces_replacement: bool = False
+    detail: tuple[str, ...] = ()  # what changed, in reviewer's words: `+ Locale In US,CA`
 
 
 @dataclass(frozen=True)

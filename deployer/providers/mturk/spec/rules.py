@@ -90,6 +90,7 @@ def build_study(
         budget=usd(data["budget"]) if "budget" in data else None,
         digest=_digest(raw, question.files),
         estimated_duration=durations["estimated_duration"],
+        question_file=_question_file(data["question"]),
         minimum_hourly_pay=floor,
     )
     return study, problems
@@ -99,6 +100,10 @@ def _repeat_default(data: dict[str, Any]) -> Literal["allowed", "excluded"]:
     """One response per person is the default once a study spans more than one HIT."""
     per_hit = data.get("max_assignments_per_hit")
     return "excluded" if per_hit is not None and data["assignments"] > per_hit else "allowed"
+
+
+def _question_file(spec: dict[str, Any]) -> str:
+    return str(spec.get("html_file") or spec.get("xml_file") or "")
 
 
 def _without_empty_lists(doc: Document) -> Document:

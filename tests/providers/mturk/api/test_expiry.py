@@ -7,7 +7,8 @@ from datetime import datetime, timedelta, timezone
 import boto3
 
 from deployer.emulators.mturk.models import Emulator
-from deployer.providers.mturk.api.client import Endpoint, MTurk
+from deployer.providers.mturk.api.client import MTurk
+from deployer.providers.mturk.api.endpoint import Endpoint
 
 QUESTION = (
     '<ExternalQuestion xmlns="http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/'

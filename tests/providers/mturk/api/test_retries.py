@@ -9,7 +9,8 @@ import pytest
 from deployer.core.errors import DeployError
 from deployer.emulators.core.faults import FaultConfig
 from deployer.emulators.mturk.models import Emulator
-from deployer.providers.mturk.api.client import CONNECT_ATTEMPTS, Endpoint, MTurk, connect
+from deployer.providers.mturk.api.client import CONNECT_ATTEMPTS, MTurk, connect
+from deployer.providers.mturk.api.endpoint import Endpoint
 
 
 def counting(mturk: MTurk, sent: list[str]) -> MTurk:
