@@ -153,7 +153,7 @@ def plan_command(
 
 
 @app.command("apply",
-             short_help="Carry out the plan, recording every HIT in the lockfile.")
+             short_help="Carry out the plan, recording every change in the lockfile.")
 def apply_command(
     plan_file: Path | None = typer.Argument(None, metavar="FILE", hidden=True),
     env: str | None = typer.Option(
@@ -167,10 +167,11 @@ def apply_command(
     skip_sandbox_check: bool = SKIP_SANDBOX_OPTION,
     adopt: str | None = ADOPT_OPTION,
 ) -> None:
-    """Carry out the plan (or exactly the saved plan FILE), recording every HIT.
+    """Carry out the plan (or exactly the saved plan FILE), recording every change.
 
-    Creates, extends and expires HITs as `deploy plan` shows, writing each to the lockfile
-    as it goes. FILE is a plan saved by `deploy plan --out`.
+    Creates, extends, expires and pauses HITs, approves, rejects and pays bonuses as
+    `deploy plan` shows, writing each to the lockfile as it goes. FILE is a plan saved by
+    `deploy plan --out`.
 
     Exit codes: 0 applied, nothing to do, or confirmation declined; 1 error or a failed action
     (what succeeded is recorded: run apply again).

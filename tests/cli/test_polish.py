@@ -18,7 +18,7 @@ from clihelp import deploy, write_study
 from deployer.core.errors import DeployError
 
 Capsys = pytest.CaptureFixture[str]
-COMMANDS = ["plan", "apply", "status", "validate", "init"]
+COMMANDS = ["plan", "apply", "status", "results", "validate", "init"]
 
 
 def test_version(capsys: Capsys) -> None:
@@ -38,7 +38,7 @@ def test_short_help_is_the_same_as_long_help(capsys: Capsys, command: str) -> No
 def test_help_shows_values_not_python_types(capsys: Capsys, command: str) -> None:
     text = deploy(capsys, command, "--help").out
     assert not re.search(r"<(str|int|path|list\[\w+\]|Path)>", text), text
-    if command in ("plan", "apply", "status"):
+    if command in ("plan", "apply", "status", "results"):
         assert "--env local|sandbox|production" in text
         assert "--endpoint-url URL" in text
 
