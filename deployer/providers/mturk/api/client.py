@@ -1,8 +1,7 @@
-"""The MTurk adapter: the only module that imports boto3.
+"""The MTurk adapter: typed MTurk calls (session.py builds the boto3 client they go through).
 
-It builds the client for an environment, turns boto3 responses into ObservedHit values and
-ClientErrors into MTurkError, and makes every write safe to repeat. Every call goes through
-MTurk._call.
+It turns boto3 responses into ObservedHit values and ClientErrors into MTurkError, and makes
+every write safe to repeat. Every call goes through MTurk._call.
 """
 
 from __future__ import annotations
@@ -13,22 +12,15 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import boto3
 import botocore.exceptions
-from botocore.config import Config
 
 from deployer.core.errors import DeployError, PlatformError
-from deployer.providers.mturk.api.endpoint import Endpoint
+from deployer.providers.mturk.api.endpoint import CONNECT_ATTEMPTS, Endpoint
 from deployer.providers.mturk.api.wire import hit_type_params, observed_hit, qualification_params
 from deployer.providers.mturk.observed import Observed, ObservedHit
 from deployer.providers.mturk.plan.payloads import HitType, NewHit, QualificationType
 
-# The embedded emulator needs no AWS account: it accepts any signed request.
-LOCAL_CREDENTIALS = ("local", "local")
 PAGE = 100
-ATTEMPTS = 10  # throttling is normal: botocore backs off and tries again this often
-CONNECT_TIMEOUT = 3  # seconds; MTurk answers a connection in well under one
-CONNECT_ATTEMPTS = 2  # an endpoint refused or silent twice is not coming back soon
 MIN_LIFETIME = 30  # MTurk's smallest LifetimeInSeconds
 EXPIRE_ATTEMPTS = 3
 CLOCK_SKEW = timedelta(minutes=1)  # between this machine and MTurk
@@ -51,52 +43,6 @@ class MTurkError(PlatformError):
     def __init__(self, message: str, code: str = "", turk_code: str = "") -> None:
         super().__init__(message, code)
         self.turk_code = turk_code
-
-
-def connect(endpoint: Endpoint) -> MTurk:
-    config = Config(
-        retries={"mode": "standard", "max_attempts": ATTEMPTS},
-        connect_timeout=CONNECT_TIMEOUT,
-        read_timeout=60,
-        max_pool_connections=16,
-    )
-    key, secret = LOCAL_CREDENTIALS if endpoint.local else (None, None)
-    try:
-        session = boto3.Session(profile_name=endpoint.profile)
-        client = session.client(
-            "mturk",
-            region_name="us-east-1",
-            endpoint_url=endpoint.endpoint_url,
-            config=config,
-            aws_access_key_id=key,
-            aws_secret_access_key=secret,
-        )
-    except botocore.exceptions.ProfileNotFound:
-        raise DeployError(
-            f"AWS profile {endpoint.profile!r} not found; "
-            "list yours with `aws configure list-profiles`"
-        ) from None
-    except ValueError as error:  # botocore's "Invalid endpoint"
-        raise DeployError(
-            f"--endpoint-url {endpoint.endpoint_url!r} is not a URL ({error}); "
-            "write it like http://127.0.0.1:8765"
-        ) from None
-    client.meta.events.register_first("needs-retry.mturk", _give_up_on_unreachable)
-    return MTurk(client, endpoint)
-
-
-def _give_up_on_unreachable(attempts: int, caught_exception: Exception | None = None,
-                            **_: Any) -> None:
-    """Stop retrying an endpoint that cannot be reached after CONNECT_ATTEMPTS tries.
-
-    botocore's standard mode retries a refused or timed-out connection as often as a throttled
-    call, so a wrong --endpoint-url took half a minute of silent retries to report. Raising the
-    connection error here ends the retries at once; throttling and server faults arrive as
-    responses (no caught exception) and keep all ATTEMPTS.
-    """
-    if isinstance(caught_exception, botocore.exceptions.ConnectionError) \
-            and attempts >= CONNECT_ATTEMPTS:
-        raise caught_exception
 
 
 class MTurk:

@@ -21,10 +21,11 @@ from deployer.core.records import EnvLock
 from deployer.core.results import Submission
 from deployer.core.review import Desired
 from deployer.core.status import Status
-from deployer.providers.mturk.api.client import MTurk, connect
+from deployer.providers.mturk.api.client import MTurk
 from deployer.providers.mturk.api.endpoint import ENDPOINTS, Endpoint
 from deployer.providers.mturk.api.notify import notify
 from deployer.providers.mturk.api.observe_people import observe_people, wanted_here
+from deployer.providers.mturk.api.session import connect
 from deployer.providers.mturk.api.status import status
 from deployer.providers.mturk.api.steps import Steps
 from deployer.providers.mturk.api.wire import observed_assignment, submission

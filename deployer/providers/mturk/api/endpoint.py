@@ -19,6 +19,11 @@ LOCAL_PREVIEW_COMMAND = (
     f"deploy emulator serve --port {LOCAL_PREVIEW_PORT} --state .deploy/emulator.json"
 )
 LOCAL_PREVIEW = f"http://127.0.0.1:{LOCAL_PREVIEW_PORT}"
+# The embedded emulator needs no AWS account: it accepts any signed request.
+LOCAL_CREDENTIALS = ("local", "local")
+ATTEMPTS = 10  # throttling is normal: botocore backs off and tries again this often
+CONNECT_TIMEOUT = 3  # seconds; MTurk answers a connection in well under one
+CONNECT_ATTEMPTS = 2  # an endpoint refused or silent twice is not coming back soon
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ import pytest
 from deployer.core.errors import DeployError
 from deployer.emulators.core.faults import FaultConfig
 from deployer.emulators.mturk.models import Emulator
-from deployer.providers.mturk.api.client import CONNECT_ATTEMPTS, MTurk, connect
-from deployer.providers.mturk.api.endpoint import Endpoint
+from deployer.providers.mturk.api.client import MTurk
+from deployer.providers.mturk.api.endpoint import CONNECT_ATTEMPTS, Endpoint
+from deployer.providers.mturk.api.session import connect
 
 
 def counting(mturk: MTurk, sent: list[str]) -> MTurk:
