@@ -18,7 +18,7 @@ from clihelp import deploy, write_study
 from deployer.core.errors import DeployError
 
 Capsys = pytest.CaptureFixture[str]
-COMMANDS = ["plan", "apply", "status", "results", "validate", "init"]
+COMMANDS = ["plan", "apply", "status", "notify", "results", "validate", "init"]
 
 
 def test_version(capsys: Capsys) -> None:
