@@ -2,9 +2,10 @@
 
     .venv/bin/python benchmarks/plan_render.py
 
-Pure: the MTurk planner and the renderers, no emulator. Two shapes: one new study of N HITs
-(like creates group into one block), and 40 studies whose HITs each move to a different expiry
-(nothing groups; the Markdown comment must cut details per study to fit GitHub's cap).
+Pure: the MTurk provider's planner (through the Provider protocol) and the renderers. Two
+shapes: one new study of N HITs (like creates group into one block), and 40 studies whose HITs
+each move to a different expiry (nothing groups; the Markdown comment must cut details per
+study to fit GitHub's cap).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from tempfile import TemporaryDirectory
 from deployer.core.plan import Plan
 from deployer.core.provider import PlanOptions
 from deployer.core.records import EnvLock, sort_records
+from deployer.core.review import Desired
 from deployer.providers.mturk.observed import Observed, ObservedHit
 from deployer.providers.mturk.plan.identity import annotation, hit_type, request_token
-from deployer.providers.mturk.plan.planner import plan
+from deployer.providers.mturk.provider import MTURK
 from deployer.providers.mturk.records import RecordedHit
 from deployer.providers.mturk.spec.rules import build_study
 from deployer.providers.mturk.study import Study
@@ -71,8 +73,8 @@ def live(study: Study, batch: int) -> tuple[RecordedHit, ObservedHit]:
 
 def new_study(hits: int) -> Plan:
     [study] = studies(1, hits * 9, 9)
-    return plan([study], EnvLock("mturk", "local", "l"), Observed(balance=Decimal("1e6")), NOW,
-                PlanOptions())
+    return MTURK.plan(Desired((study,)), EnvLock("mturk", "local", "l"),
+                      Observed(balance=Decimal("1e6")), NOW, PlanOptions())
 
 
 def longer_lifetimes(count: int, hits: int) -> Plan:
@@ -80,8 +82,8 @@ def longer_lifetimes(count: int, hits: int) -> Plan:
     pairs = [live(s, b + 1) for s in made for b in range(hits)]
     env = EnvLock("mturk", "local", "l", records=sort_records([r for r, _ in pairs]))
     observed = Observed({h.hit_id: h for _, h in pairs}, Decimal("1e6"))
-    return plan([replace(s, lifetime=10 * 86400) for s in made], env, observed, NOW,
-                PlanOptions())
+    longer = tuple(replace(s, lifetime=10 * 86400) for s in made)
+    return MTURK.plan(Desired(longer), env, observed, NOW, PlanOptions())
 
 
 def measure(name: str, planned: Plan) -> None:
