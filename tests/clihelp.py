@@ -17,6 +17,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 
 from deployer.cli import main
 
@@ -40,8 +41,11 @@ def deploy(capsys: pytest.CaptureFixture[str], *args: str) -> Result:
 
 
 def client(url: str) -> Any:
+    """A plain boto3 client for checking what MTurk holds; it retries as deploy's does, so that
+    an emulator injecting faults cannot fail the check itself."""
     return boto3.client("mturk", region_name="us-east-1", endpoint_url=url,
-                        aws_access_key_id="test", aws_secret_access_key="test")
+                        aws_access_key_id="test", aws_secret_access_key="test",
+                        config=Config(retries={"mode": "standard", "max_attempts": 10}))
 
 
 def all_hits(url: str) -> list[dict[str, Any]]:
@@ -77,6 +81,7 @@ def write_study(root: Path, name: str = "pilot", **fields: object) -> Path:
         "reward": '"0.50"',
         "assignments": 5,
         "assignment_duration": "30m",
+        "estimated_duration": "4m",
         "auto_approval_delay": "1d",
         "lifetime": "1d",
         "question": "\n  external_url: https://example.org/task?study=pilot&arm=a"

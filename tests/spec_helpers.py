@@ -16,7 +16,7 @@ description: Watch clips and rate them.
 reward: "1.00"
 assignments: 9
 max_assignments_per_hit: 9
-assignment_duration: 30m
+assignment_duration: 8m
 lifetime: 7d
 question:
   external_url: https://example.org/study?a=1&b=2

@@ -17,11 +17,14 @@ MESSAGE_LIMIT = 4096
 
 @app.command("notify")
 def notify_command(
-    study: str = typer.Option(..., "--study", help="The study whose workers to message."),
-    subject: str = typer.Option(..., "--subject", help="The e-mail's subject, 1-200 characters."),
-    message: str = typer.Option(..., "--message", help="The text, 1-4096 characters."),
-    to: str = typer.Option("all", "--to", help="all, approved, rejected or submitted: whose "
-                           "work in the study."),
+    study: str = typer.Option(..., "--study", metavar="NAME",
+                              help="The study whose workers to message."),
+    subject: str = typer.Option(..., "--subject", metavar="TEXT",
+                                help="The e-mail's subject, 1-200 characters."),
+    message: str = typer.Option(..., "--message", metavar="TEXT",
+                                help="The text, 1-4096 characters."),
+    to: str = typer.Option("all", "--to", metavar="all|approved|rejected|submitted",
+                           help="Whose work in the study."),
     env: str = ENV_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,
     profile: str | None = PROFILE_OPTION,

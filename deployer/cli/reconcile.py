@@ -21,15 +21,21 @@ if TYPE_CHECKING:
     from deployer.core.plan import Plan
     from deployer.core.provider import PlanOptions, Provider
     from deployer.core.review import Desired
+    from deployer.core.status import Status
     from deployer.engine.apply import Outcome
     from deployer.engine.workspace import Workspace
 
-ENV_OPTION = typer.Option("local", "--env", help="local (bundled emulator), sandbox or production.")
-STUDY_OPTION = typer.Option(None, "--study", help="Only this study (repeatable).")
+ENVIRONMENTS = "local|sandbox|production"
+ENV_OPTION = typer.Option("local", "--env", metavar=ENVIRONMENTS,
+                          help="local (bundled emulator), sandbox or production.")
+STUDY_OPTION = typer.Option(None, "--study", metavar="NAME",
+                            help="Only this study (repeatable).")
 ENDPOINT_OPTION = typer.Option(
-    None, "--endpoint-url", help="Send the environment's MTurk calls to this URL instead."
+    None, "--endpoint-url", metavar="URL",
+    help="Send the environment's MTurk calls to this URL instead.",
 )
-PROFILE_OPTION = typer.Option(None, "--profile", help="AWS profile for credentials.")
+PROFILE_OPTION = typer.Option(None, "--profile", metavar="NAME",
+                              help="AWS profile for credentials.")
 SKIP_SANDBOX_OPTION = typer.Option(
     False, "--skip-sandbox-check", help="Allow production configs never applied in sandbox."
 )
@@ -38,6 +44,7 @@ ADOPT_OPTION = typer.Option(
     help="Record the HITs another lockfile (this lineage mark) made: after a lost lockfile.",
 )
 FORMATS = ("text", "markdown", "json")
+STATUS_FORMATS = ("text", "json")
 
 
 def _workspace() -> tuple[Workspace, Provider]:
@@ -102,8 +109,10 @@ def plan_command(
     study: list[str] | None = STUDY_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,
     profile: str | None = PROFILE_OPTION,
-    fmt: str = typer.Option("text", "--format", help="text, markdown (PR comment) or json."),
-    out: Path | None = typer.Option(None, "--out", help="Save the plan for `deploy apply FILE`."),
+    fmt: str = typer.Option("text", "--format", metavar="text|markdown|json",
+                            help="text, markdown (PR comment) or json."),
+    out: Path | None = typer.Option(None, "--out", metavar="FILE",
+                                    help="Save the plan for `deploy apply FILE`."),
     detailed_exitcode: bool = typer.Option(
         False, "--detailed-exitcode", help="Exit 0 when converged, 2 when changes are planned."
     ),
@@ -143,13 +152,13 @@ def plan_command(
         raise typer.Exit(2)
 
 
-@app.command("apply")
+@app.command("apply",
+             short_help="Carry out the plan, recording every change in the lockfile.")
 def apply_command(
-    plan_file: Path | None = typer.Argument(
-        None, metavar="FILE", help="A plan saved by `deploy plan --out`."
-    ),
+    plan_file: Path | None = typer.Argument(None, metavar="FILE", hidden=True),
     env: str | None = typer.Option(
-        None, "--env", help="local (default), sandbox or production; a saved plan names its own."
+        None, "--env", metavar=ENVIRONMENTS,
+        help="local (default), sandbox or production; a saved plan names its own.",
     ),
     study: list[str] | None = STUDY_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,
@@ -158,7 +167,11 @@ def apply_command(
     skip_sandbox_check: bool = SKIP_SANDBOX_OPTION,
     adopt: str | None = ADOPT_OPTION,
 ) -> None:
-    """Carry out the plan: create, extend and expire HITs, recording each in the lockfile.
+    """Carry out the plan (or exactly the saved plan FILE), recording every change.
+
+    Creates, extends, expires and pauses HITs, approves, rejects and pays bonuses as
+    `deploy plan` shows, writing each to the lockfile as it goes. FILE is a plan saved by
+    `deploy plan --out`.
 
     Exit codes: 0 applied, nothing to do, or confirmation declined; 1 error or a failed action
     (what succeeded is recorded: run apply again).
@@ -244,31 +257,48 @@ def _summarise(plan: Plan, outcome: Outcome, preview_note: str) -> None:
     raise typer.Exit(1)
 
 
-@app.command("status")
+@app.command("status",
+             short_help="Per study: HITs open, work in progress and cost so far.")
 def status_command(
     env: str = ENV_OPTION,
+    study: list[str] | None = STUDY_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,
     profile: str | None = PROFILE_OPTION,
+    fmt: str = typer.Option("text", "--format", metavar="text|json",
+                            help="text, or json (documented, versioned)."),
 ) -> None:
-    """Each study's HITs as MTurk reports them now, with worker preview links."""
+    """Per study: HITs open, work available, in progress, awaiting review and approved or
+    rejected, and what the approved work cost; per HIT the same, with its expiry."""
+    from deployer import render
     from deployer.engine.session import check_environment, current_env, open_environment, utc_now
 
     workspace, provider = _workspace()
     check_environment(provider, env)
+    if fmt not in STATUS_FORMATS:
+        raise DeployError(f"unknown --format {fmt!r}: use text or json")
     _path, _lock, env_lock = current_env(workspace, provider, env)
-    none = f"No {provider.platform.thing}s recorded for {env.upper()}. Run `deploy apply " \
-        f"--env {env}` first."
-    if not env_lock.records:
-        typer.echo(none)
+    if not env_lock.records and fmt == "text" and not study:
+        typer.echo(f"No {provider.platform.thing}s recorded for {env.upper()}. Run "
+                   f"`deploy apply --env {env}` first.")
         return
     with open_environment(workspace, provider, env, endpoint_url, profile) as connection:
-        rows = connection.status(env_lock, utc_now())
+        status = connection.status(env_lock, utc_now(), frozenset(study) if study else None)
         note = connection.preview_note
-    if not rows:
-        typer.echo(none)
+    _check_studies(status, study, env)
+    if fmt == "json":
+        typer.echo(render.render_status_json(status), nl=False)
         return
-    typer.echo(f"Studies in {env.upper()}:")
-    for row in rows:
-        typer.echo(row)
+    typer.echo(render.render_status_text(status), nl=False)
     if note:
-        typer.echo("\n" + note)
+        typer.echo(note)
+
+
+def _check_studies(status: Status, names: list[str] | None, env: str) -> None:
+    """Every --study name must have records in this environment."""
+    shown = {s.name for s in status.studies}
+    unknown = sorted(set(names or ()) - shown)
+    if unknown:
+        thing = status.platform.thing
+        raise DeployError(f"no {thing}s recorded for study {', '.join(unknown)} in "
+                          f"{env.upper()}; `deploy status --env {env}` lists the studies that "
+                          "have some")

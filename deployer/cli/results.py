@@ -25,15 +25,17 @@ if TYPE_CHECKING:
     from deployer.core.provider import Progress
 
 
-@app.command("results")
+@app.command("results",
+             short_help="Save every submission; add new ones to the review files.")
 def results_command(
     env: str = ENV_OPTION,
     study: list[str] | None = STUDY_OPTION,
-    fmt: str = typer.Option("csv", "--format", help="csv (one column per answer) or jsonl."),
+    fmt: str = typer.Option("csv", "--format", metavar="csv|jsonl",
+                            help="csv (one column per answer) or jsonl."),
     out: Path | None = typer.Option(
-        None, "--out", help="Write under this folder instead of results/."),
+        None, "--out", metavar="FOLDER", help="Write under this folder instead of results/."),
     worker_ids: str = typer.Option(
-        "pseudonym", "--worker-ids",
+        "pseudonym", "--worker-ids", metavar="pseudonym|raw",
         help="pseudonym (default: a stable keyed hash) or raw (the platform's own IDs)."),
     refresh: bool = typer.Option(False, "--refresh", help="Fetch everything again."),
     endpoint_url: str | None = ENDPOINT_OPTION,

@@ -5,6 +5,7 @@ Imports stay inside the functions: `deploy validate` must never import boto3.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,16 +18,17 @@ if TYPE_CHECKING:
     from deployer.spec.loader import Loaded
 
 
-@app.command("validate")
+@app.command("validate",
+             short_help="Check study and review files offline: no network, no account.")
 def validate_command(
-    paths: list[Path] | None = typer.Argument(
-        None, metavar="PATH", show_default=False,
-        help="Study or review files, or folders of them (default: studies/ and reviews/).",
-    ),
+    paths: list[Path] | None = typer.Argument(None, metavar="PATH", hidden=True),
     strict: bool = typer.Option(False, "--strict", help="Count warnings as errors (for CI)."),
 ) -> None:
     """Check study and review files offline: schema, referenced files, fees, budget, and
-    every decision and bonus."""
+    every decision and bonus.
+
+    PATH is a study or review file, or a folder of them (default: studies/ and reviews/).
+    """
     from deployer.providers.registry import BUILDERS, DEFAULT, PROVIDERS, REVIEW_RULES, WORKER_RULES
     from deployer.spec.participants import check_participants
     from deployer.spec.reviews import load_all
@@ -35,8 +37,13 @@ def validate_command(
     if not paths:
         loaded = check_participants(loaded, PROVIDERS[DEFAULT].environments,
                                     WORKER_RULES[DEFAULT], strict)
+    # A problem in a file several studies share (deploy.yaml) is found once per study.
+    loaded = replace(loaded, problems=tuple(dict.fromkeys(loaded.problems)))
     for problem in loaded.problems:
         typer.echo(str(problem))
+    for study in loaded.studies:
+        if study.summary:
+            typer.echo(f"{study.path}: {study.summary}")
     typer.echo(_validate_summary(loaded))
     if loaded.errors:
         raise typer.Exit(1)
@@ -67,11 +74,15 @@ def _where(loaded: Loaded) -> str:
     return f" in {len(failed)} of {plural(total, 'file')}"
 
 
-@app.command("init")
+@app.command("init",
+             short_help="Write studies/NAME.yaml, a commented template that validates.")
 def init_command(
-    name: str = typer.Argument(..., help="The study name: lowercase letters, digits, - and _."),
+    name: str = typer.Argument(..., metavar="NAME", hidden=True),
 ) -> None:
-    """Write studies/NAME.yaml: a commented study template that validates."""
+    """Write studies/NAME.yaml, a commented study template that validates.
+
+    NAME is the study's name: lowercase letters, digits, - and _.
+    """
     from deployer.providers.registry import DEFAULT, TEMPLATES
     from deployer.spec.loader import DEFAULT_DIR
 

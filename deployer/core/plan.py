@@ -17,8 +17,8 @@ from deployer.core.address import study_of
 
 ZERO = Decimal("0.00")
 
-Verb = Literal["create", "update", "replace", "expire", "adopt", "forget", "approve", "reject",
-               "pay", "dispose", "grant", "revoke", "block", "unblock"]
+Verb = Literal["create", "update", "replace", "expire", "pause", "adopt", "forget", "approve",
+               "reject", "pay", "dispose", "grant", "revoke", "block", "unblock"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,10 @@ class Attribute:
     old: str | None = None
     forces_replacement: bool = False
     quoted: bool = False  # free text: shown in quotes, cut when long
+    # Lines shown under the attribute instead of `old -> new`, each starting with a diff mark
+    # ("+ ", "- ", "  " or "@@"): added and removed requirements, a question's short diff.
+    detail: tuple[str, ...] = ()
+    identity: bool = False  # names the object (its ID): left out where like changes are grouped
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class Platform:
     object_column: str = "hit_id"  # results' column for what `thing` is
     submission_column: str = "assignment_id"  # results' and reviews' column for a submission
     saving: str = ""  # the cost table's heading for StudyCost.saving ("" when never offered)
+    size: str = ""  # the attribute giving one object's size: grouped changes read "300 HITs of 9"
 
 
 @dataclass(frozen=True)

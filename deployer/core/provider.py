@@ -20,6 +20,7 @@ from deployer.core.plan import Change, Plan, Platform
 from deployer.core.records import EnvLock, Record
 from deployer.core.results import Submission
 from deployer.core.review import Desired
+from deployer.core.status import Status
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
@@ -108,8 +109,9 @@ class Connection(Protocol):
     def execute(self, change: Change, recorder: Recorder, clock: Clock, report: Report) -> None:
         """Carry out one change of a plan; raise DeployError when the platform refuses."""
 
-    def status(self, env: EnvLock, now: datetime) -> list[str]:
-        """One line per recorded object, as the platform reports it now."""
+    def status(self, env: EnvLock, now: datetime, only: frozenset[str] | None = None) -> Status:
+        """Every recorded object of the studies in `only` (None: all), as the platform
+        reports it now."""
 
     def notify(self, env: EnvLock, message: Message, recorder: Recorder,
                report: Report) -> Delivery:

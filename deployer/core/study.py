@@ -39,6 +39,10 @@ class Study(Protocol):
         """Hash of the study file and every file it references (saved plans bind to it)."""
 
     @property
+    def summary(self) -> str:
+        """One line `deploy validate` prints for the study (its pay per hour, say), or ""."""
+
+    @property
     def config_hash(self) -> str:
         """Hash of everything that shapes the study on the platform; production checks that the
         same configuration was applied in the rehearsal environment first."""

@@ -10,7 +10,7 @@ from deployer.core.plan import Change, Note, Plan, StudyCost, Verb
 from deployer.core.text import stamp
 from deployer.render.text import summarise
 
-FORMAT_VERSION = "1.1"  # 1.1: approve, reject and pay
+FORMAT_VERSION = "1.2"  # 1.1: approve, reject and pay; 1.2: pause, changes[].detail
 NUMBERS = frozenset({"max_assignments", "assignment_duration", "auto_approval_delay"})
 
 JsonDict = dict[str, Any]
@@ -23,7 +23,7 @@ def _money(amount: Decimal | None) -> str | None:
 # verb -> Terraform-style list of what happens
 STEPS: dict[Verb, list[str]] = {
     "create": ["create"], "update": ["update"], "replace": ["expire", "create"],
-    "expire": ["expire"], "adopt": ["adopt"], "forget": ["forget"],
+    "expire": ["expire"], "pause": ["expire"], "adopt": ["adopt"], "forget": ["forget"],
     "approve": ["approve"], "reject": ["reject"], "pay": ["pay"], "dispose": ["dispose"],
     "grant": ["grant"], "revoke": ["revoke"], "block": ["block"], "unblock": ["unblock"],
 }
@@ -38,7 +38,8 @@ def _change(change: Change) -> JsonDict:
         "before": None if change.before is None else dict(change.before),
         "after": None if change.after is None else dict(change.after),
         "changes": [{"field": a.field, "old": a.old, "new": a.new,
-                     "forces_replacement": a.forces_replacement} for a in edits],
+                     "forces_replacement": a.forces_replacement, "detail": list(a.detail)}
+                    for a in edits],
         "replace_paths": [a.field for a in edits if a.forces_replacement],
         "reason": change.reason,
         "cost": _money(change.cost),
@@ -63,9 +64,10 @@ def plan_document(plan: Plan) -> JsonDict:
         "applyable": not plan.errors,
         "has_changes": plan.has_changes,
         "summary": {"adopt": s.adopt, "create": s.create, "change": s.change,
-                    "expire": s.expire, "forget": s.forget, "approve": s.approve,
-                    "reject": s.reject, "pay": s.pay, "dispose": s.dispose, "grant": s.grant,
-                    "revoke": s.revoke, "block": s.block, "unblock": s.unblock},
+                    "expire": s.expire, "pause": s.pause, "forget": s.forget,
+                    "approve": s.approve, "reject": s.reject, "pay": s.pay, "dispose": s.dispose,
+                    "grant": s.grant, "revoke": s.revoke, "block": s.block,
+                    "unblock": s.unblock},
         "actions": [_change(c) for c in plan.changes],
         "drift": [_note(n) for n in plan.drift],
         "warnings": [_note(n) for n in plan.warnings],

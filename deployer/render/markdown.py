@@ -1,13 +1,24 @@
-"""The plan as a pull-request comment: verdict, money and problems first, details folded."""
+"""The plan as a pull-request comment: a review card first, the readable plan folded below.
+
+The card says everything a reviewer decides on: the verdict and the money, errors and warnings
+(each hint once), drift, and per study what changes, what it adds and where it stands against
+its budget. The folded plan is a ```diff block: each line marked so that GitHub colours it.
+GitHub refuses comments over 65,536 characters: details are cut, per study, never a study.
+"""
 
 from __future__ import annotations
 
-from deployer.core.plan import Note, Plan
-from deployer.core.text import signed
-from deployer.render.text import VERBS, render_text, spend_line, summarise, verdict
+from collections.abc import Sequence
 
-COMMENT_LIMIT = 65_000  # GitHub refuses comments over 65,536 characters
+from deployer.core.plan import Change, Note, Plan, StudyCost
+from deployer.core.text import money, plural, signed
+from deployer.render.blocks import group
+from deployer.render.text import plan_lines, spend_line, summarise, verdict
+
+COMMENT_LIMIT = 65_000
 LIST_LIMIT = 50  # notes shown per list; the full plan has the rest
+WIDTH = 100  # reasons are wrapped to this, so the folded plan never scrolls sideways
+EDITS_SHOWN = 2  # per study in the card; the folded plan has every one
 
 
 def _cell(text: str) -> str:
@@ -15,52 +26,77 @@ def _cell(text: str) -> str:
 
 
 def _notes(title: str, items: tuple[Note, ...]) -> list[str]:
+    """A list of notes; a hint once, under the last of the notes that share it."""
     if not items:
         return []
     lines = [f"**{title}**", ""]
-    for note in items[:LIST_LIMIT]:
+    shown = items[:LIST_LIMIT]
+    for index, note in enumerate(shown):
         where = f"`{note.address}`: " if note.address else ""
-        hint = f" ({note.hint})" if note.hint else ""
-        lines.append(f"- {where}{_cell(note.message)}{_cell(hint)}")
+        lines.append(f"- {where}{_cell(note.message)}")
+        last = index + 1 == len(shown) or shown[index + 1].hint != note.hint
+        if note.hint and last:
+            lines.append(f"  - *{_cell(note.hint)}*")
     if len(items) > LIST_LIMIT:
         lines.append(f"- ... and {len(items) - LIST_LIMIT} more (see the full plan)")
     return [*lines, ""]
 
 
+def _what(changes: Sequence[Change], size: str) -> str:
+    """`reward "0.75" -> "0.80"; 2 to create, 2 to expire`: the edits, then the counts.
+
+    Expiries differ per object and a replacement's size is what is left over, so neither
+    says what the study file changed."""
+    edits = list(dict.fromkeys(
+        f"{a.field} " + (f'"{a.old}" -> "{a.new}"' if a.quoted else f"{a.old} -> {a.new}")
+        for c in changes for a in c.attributes
+        if a.old is not None and not a.identity and not a.detail and a.field != "expires_at"
+        and not (c.verb == "replace" and a.field == size)))
+    edits += list(dict.fromkeys(a.field + " changed" for c in changes for a in c.attributes
+                                if a.detail and a.old is not None))
+    said = edits[:EDITS_SHOWN] + ([f"{len(edits) - EDITS_SHOWN} more edits"]
+                                  if len(edits) > EDITS_SHOWN else [])
+    counts = summarise(changes).line().removeprefix("Plan: ").rstrip(".").split(", ")
+    done = [part for part in counts if not part.startswith("0 ")]
+    parts = [", ".join(said)] if said else []
+    parts += [", ".join(done)] if done else []
+    return "; ".join(parts)
+
+
+def _standing(cost: StudyCost) -> str:
+    if cost.budget is None:
+        return f"{money(cost.committed)} (no budget)"
+    left = cost.budget - cost.committed
+    state = f"{money(left)} left" if left >= 0 else f"{money(-left)} over"
+    return f"{money(cost.committed)} / {money(cost.budget)} ({state})"
+
+
 def _table(plan: Plan) -> list[str]:
     if not plan.changes:
         return []
-    lines = ["| study | create | change | expire | cost |", "|---|---:|---:|---:|---:|"]
+    lines = ["| study | what changes | adds | committed / budget |", "|---|---|---:|---:|"]
     for c in plan.costs:
         mine = [change for change in plan.changes if change.study == c.study]
-        if not mine:
-            continue
-        s = summarise(mine)
-        lines.append(f"| `{_cell(c.study)}` | {s.create} | {s.change} | {s.expire} | "
-                     f"{signed(c.added)} |")
-    return [*lines, ""]
-
-
-def _diff_line(line: str) -> str:
-    """Move a symbol to column 0 so GitHub colours the line (`~` becomes `!`)."""
-    for verb in ("replace", "create", "update", "expire"):
-        symbol = VERBS[verb][0]
-        if line.startswith(symbol.rjust(3) + " "):
-            mark = "!" if symbol == "~" else symbol
-            return mark + line[3:] if len(symbol) < 3 else line
-    return line
+        if mine:
+            what = _what(mine, plan.platform.size)
+            lines.append(f"| `{_cell(c.study)}` | {_cell(what)} | {signed(c.added)} | "
+                         f"{_standing(c)} |")
+    balance = [f"Account balance: {money(plan.balance)}.", ""] if plan.balance is not None \
+        else []
+    return [*lines, "", *balance]
 
 
 def _details(plan: Plan, limit: int | None) -> list[str]:
-    text = render_text(plan, color=False, limit=limit).rstrip("\n")
-    body = [_diff_line(line) for line in text.split("\n")]
+    body = [mark + text for mark, text in plan_lines(plan, False, limit, WIDTH)]
     count = len(plan.changes)
-    summary = f"Show the full plan ({count} action{'' if count == 1 else 's'})"
-    return ["<details><summary>" + summary + "</summary>", "", "```diff", *body, "```", "",
-            "</details>", ""]
+    summary = f"Show the full plan ({plural(count, 'action')})"
+    if limit is not None:
+        summary += ": cut to fit a comment, see each study's note"
+    return ["<details><summary>" + summary + "</summary>", "", "```diff",
+            *(line.rstrip() for line in body), "```", "", "</details>", ""]
 
 
-def _compose(plan: Plan, limit: int | None) -> str:
+def _compose(plan: Plan, limit: int | None, details: bool = True) -> str:
     env = plan.environment.upper()
     head = [f"### deploy plan for `{env}`", ""]
     if not plan.changes and not plan.errors:
@@ -73,17 +109,26 @@ def _compose(plan: Plan, limit: int | None) -> str:
                  ""]
     body = [*_notes("Errors", plan.errors), *_notes("Warnings", plan.warnings),
             *_notes("Changed outside deploy", plan.drift), *_table(plan)]
-    tail = [summarise(plan.changes).line(), ""] if plan.changes else []
-    details = _details(plan, limit) if plan.changes or plan.errors else []
-    return "\n".join([*head, *body, *details, *tail]).rstrip("\n") + "\n"
+    folded: list[str] = []
+    if (plan.changes or plan.errors) and details:
+        folded = _details(plan, limit)
+    elif plan.changes or plan.errors:
+        folded = [f"The full plan is too long for a comment: run `deploy plan --env "
+                  f"{plan.environment}` to read it.", ""]
+    return "\n".join([*head, *body, *folded]).rstrip("\n") + "\n"
 
 
 def render_markdown(plan: Plan) -> str:
-    """A PR comment under GitHub's size cap: per-change detail is dropped whole, never cut."""
+    """A PR comment under GitHub's size cap: details are cut per study, never a whole study."""
     full = _compose(plan, None)
     if len(full) <= COMMENT_LIMIT:
         return full
-    fits, too_many = 0, len(plan.changes)  # the most changes that fit, by bisection
+    groups = group(plan.changes)
+    most = max((sum(1 for g in groups if g.study == s) for s in {g.study for g in groups}),
+               default=0)
+    if len(_compose(plan, 0)) > COMMENT_LIMIT:
+        return _compose(plan, None, details=False)
+    fits, too_many = 0, most  # the most groups per study that fit, by bisection
     while too_many - fits > 1:
         middle = (fits + too_many) // 2
         if len(_compose(plan, middle)) <= COMMENT_LIMIT:

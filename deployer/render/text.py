@@ -1,6 +1,7 @@
 """The plan as terminal text, in the conventions Terraform users read on sight.
 
-Symbols: `+` create, `~` update in place, `-/+` replace, `-` expire, `<=` adopt, `.` forget.
+Symbols: `+` create, `~` update in place, `-/+` replace, `-` expire, `||` pause, `<=` adopt,
+`.` forget. Like changes are grouped (blocks.py).
 """
 
 from __future__ import annotations
@@ -8,29 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from deployer.core.plan import ZERO, Attribute, Change, Note, Plan, Platform, Verb
-from deployer.core.text import money, signed
-
-# verb -> symbol, legend, colour, what its header says, whether its cost is shown
-VERBS: dict[Verb, tuple[str, str, str, str, bool]] = {
-    "create": ("+", "create", "32", "will be created", True),
-    "update": ("~", "update in place", "33", "will be updated in place", True),
-    "replace": ("-/+", "expire, then create a replacement", "31", "must be replaced", True),
-    "expire": ("-", "expire", "31", "will be expired", False),
-    "adopt": ("<=", "adopt an existing {thing} into the lockfile", "36",
-              "will be adopted into the lockfile", False),
-    "forget": (".", "forget a {thing} {title} no longer knows", "35",
-               "will be forgotten (the record stays, marked gone)", False),
-    "approve": ("ok", "approve a submission", "32", "will be approved", False),
-    "reject": ("x", "reject a submission", "31", "will be rejected", False),
-    "pay": ("$", "pay a bonus", "32", "will be paid a bonus", True),
-    "dispose": ("-", "dispose of", "31", "will be disposed of", False),
-    "grant": ("+q", "grant a qualification", "32", "will be granted", False),
-    "revoke": ("-q", "revoke a qualification", "31", "will be revoked", False),
-    "block": ("+b", "block a worker", "31", "will be blocked", False),
-    "unblock": ("-b", "lift a block", "32", "will be unblocked", False),
-}
-LONGEST_VALUE = 72  # long text (descriptions) is cut so the diff stays readable
+from deployer.core.plan import ZERO, Change, Note, Plan, Platform
+from deployer.core.text import money, plural, signed
+from deployer.render.blocks import VERBS, Group, Line, block, group, paint
 
 
 @dataclass(frozen=True)
@@ -40,6 +21,7 @@ class Summary:
     change: int
     expire: int
     forget: int
+    pause: int = 0
     approve: int = 0
     reject: int = 0
     pay: int = 0
@@ -54,6 +36,7 @@ class Summary:
         parts = [f"{self.adopt} to adopt"] if self.adopt else []
         parts += [f"{self.create} to create", f"{self.change} to change",
                   f"{self.expire} to expire"]
+        parts += [f"{self.pause} to pause"] if self.pause else []
         parts += [f"{self.forget} to forget"] if self.forget else []
         parts += [f"{self.approve} to approve"] if self.approve else []
         parts += [f"{self.reject} to reject"] if self.reject else []
@@ -73,6 +56,7 @@ def summarise(changes: Sequence[Change]) -> Summary:
         change=verbs.count("update"),
         expire=verbs.count("expire") + verbs.count("replace"),
         forget=verbs.count("forget"),
+        pause=verbs.count("pause"),
         approve=verbs.count("approve"),
         reject=verbs.count("reject"),
         pay=verbs.count("pay"),
@@ -88,43 +72,10 @@ def spend_line(plan: Plan) -> str:
     return f"Estimated spend: {signed(plan.added_cost)} (rewards + {plan.platform.title} fees)"
 
 
-def paint(text: str, code: str, color: bool) -> str:
-    return f"\x1b[{code}m{text}\x1b[0m" if color else text
-
-
-def cut(text: str) -> str:
-    return text[: LONGEST_VALUE - 3] + "..." if len(text) > LONGEST_VALUE else text
-
-
-def shown(attribute: Attribute) -> str:
-    """`"0.50"`, `5 -> 8`: an edit's sides are cut when long; free text is quoted."""
-    def quote(text: str) -> str:
-        return f'"{text}"' if attribute.quoted else text
-
-    if attribute.old is None:
-        return quote(attribute.new)
-    return f"{quote(cut(attribute.old))} -> {quote(cut(attribute.new))}"
-
-
-def change_block(change: Change, color: bool) -> list[str]:
-    symbol, _, code, header, priced = VERBS[change.verb]
-    address = change.address
-    lines = [paint(f"  # {address} {header}", "1", color), f"  # ({change.reason})",
-             f"{paint(symbol.rjust(3), code, color)} {address}"]
-    rows = [(a.field, shown(a), a.forces_replacement) for a in change.attributes]
-    if priced:
-        rows.append(("cost", signed(change.cost), False))
-    width = max(len(field) for field, _, _ in rows)
-    for field, text, forces in rows:
-        mark = paint("  # forces replacement", "31", color) if forces else ""
-        lines.append(f"      {(field + ':').ljust(width + 1)} {text}{mark}")
-    return lines
-
-
 def legend(changes: Sequence[Change], platform: Platform, color: bool) -> list[str]:
     seen = {c.verb for c in changes}
     lines = ["Actions are shown with these symbols:"]
-    for verb, (symbol, text, code, _, _) in VERBS.items():
+    for verb, (symbol, text, code, *_) in VERBS.items():
         if verb in seen:
             meaning = text.format(thing=platform.thing, title=platform.title)
             lines.append(f"{paint(symbol.rjust(3), code, color)} {meaning}")
@@ -132,11 +83,13 @@ def legend(changes: Sequence[Change], platform: Platform, color: bool) -> list[s
 
 
 def notes(title: str, items: Sequence[Note], code: str, color: bool) -> list[str]:
+    """Each note on a line; a hint once under the run of notes that share it."""
     lines: list[str] = []
-    for note in items:
+    for index, note in enumerate(items):
         where = f"{note.address}: " if note.address else ""
         lines.append(f"{paint(title, code, color)} {where}{note.message}")
-        if note.hint:
+        last = index + 1 == len(items) or items[index + 1].hint != note.hint
+        if note.hint and last:
             lines.append(f"  {note.hint}")
     return lines
 
@@ -180,33 +133,58 @@ def verdict(plan: Plan) -> tuple[str, str]:
     return "No changes:", f"there is no study to deploy in {env} (add one: `deploy init NAME`)."
 
 
-def render_text(plan: Plan, color: bool, limit: int | None = None) -> str:
-    """The whole plan; `limit` shows only the first changes (for size-capped comments)."""
+def action_lines(plan: Plan, color: bool, limit: int | None = None,
+                 width: int | None = None) -> list[Line]:
+    """Every group's block; with `limit`, at most that many groups per study, and a line saying
+    what was left out, so that a study is never dropped whole (size-capped comments)."""
+    lines: list[Line] = []
+    groups = group(plan.changes)
+    studies = list(dict.fromkeys(g.study for g in groups))
+    for study in studies:
+        mine = [g for g in groups if g.study == study]
+        shown = mine if limit is None else mine[:limit]
+        for g in shown:
+            lines += [*block(g, plan.platform, color, width), (" ", "")]
+        left = _changes_in(mine[len(shown):])
+        if left:
+            lines += [(" ", f"  # ... {plural(left, 'more action')} of {study} not shown here; "
+                            f"`deploy plan --env {plan.environment}` shows them all"), (" ", "")]
+    return lines
+
+
+def _changes_in(groups: Sequence[Group]) -> int:
+    return sum(len(g.changes) for g in groups)
+
+
+def plan_lines(plan: Plan, color: bool, limit: int | None = None,
+               width: int | None = None) -> list[Line]:
+    """The whole plan as marked lines (the text renderer drops the marks)."""
     env = plan.environment.upper()
     if not plan.changes and not plan.errors:
         lines = [paint(" ".join(verdict(plan)), "1;32", color)]
         for section in (drift_section(plan, color),
                         notes("Warning:", plan.warnings, "33", color)):
             lines += ["", *section] if section else []
-        return "\n".join(lines) + "\n"
+        return [(" ", line) for line in lines]
+    head: list[str]
     if plan.changes:
-        lines = [paint(f"deploy will perform the following actions in {env}:", "1", color), "",
-                 *legend(plan.changes, plan.platform, color), ""]
-        shown = plan.changes if limit is None else plan.changes[:limit]
-        for change in shown:
-            lines += [*change_block(change, color), ""]
-        if len(shown) < len(plan.changes):
-            lines += [f"  ... {len(plan.changes) - len(shown)} more action(s) not shown here; "
-                      f"run `deploy plan --env {plan.environment}` for the full plan", ""]
+        head = [paint(f"deploy will perform the following actions in {env}:", "1", color), "",
+                *legend(plan.changes, plan.platform, color), ""]
     else:
-        lines = [paint(f"Planning failed in {env}: nothing can be applied until the errors "
-                       "below are fixed.", "1;31", color), ""]
+        head = [paint(f"Planning failed in {env}: nothing can be applied until the errors "
+                      "below are fixed.", "1;31", color), ""]
+    body = action_lines(plan, color, limit, width)
+    tail: list[str] = []
     for section in (drift_section(plan, color), notes("Warning:", plan.warnings, "33", color),
                     notes("Error:", plan.errors, "1;31", color),
                     cost_section(plan) if plan.changes else []):
-        lines += [*section, ""] if section else []
-    lines += [paint(summarise(plan.changes).line(), "1", color), spend_line(plan)]
+        tail += [*section, ""] if section else []
+    tail += [paint(summarise(plan.changes).line(), "1", color), spend_line(plan)]
     if plan.errors:
-        lines.append(paint("This plan cannot be applied: fix the errors above and plan again.",
-                           "1;31", color))
-    return "\n".join(lines) + "\n"
+        tail.append(paint("This plan cannot be applied: fix the errors above and plan again.",
+                          "1;31", color))
+    return [(" ", line) for line in head] + body + [(" ", line) for line in tail]
+
+
+def render_text(plan: Plan, color: bool) -> str:
+    return "\n".join(text for _, text in plan_lines(plan, color)) + "\n"

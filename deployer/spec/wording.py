@@ -83,7 +83,31 @@ def _type_message(value: Any, expected: Any, schema: dict[str, Any], field: str)
             '"90s", "45m", "2h", "7d" or "1w"'
     wanted = [expected] if isinstance(expected, str) else list(expected)
     names = " or ".join(_TYPE_NAMES.get(w, w) for w in wanted)
-    return f"expected {names}, found {_describe(value)}"
+    found = f"expected {names}, found {_describe(value)}"
+    return found + _instead(value, wanted, schema)
+
+
+def _instead(value: Any, wanted: list[str], schema: dict[str, Any]) -> str:
+    """What to write instead, when the value is right but its shape is not:
+    `hits_approved: 1000` -> `{at_least: 1000}`, `at_least: 95%` -> `95`."""
+    if isinstance(value, str) and ("integer" in wanted or "number" in wanted):
+        match = re.fullmatch(r"\s*(-?[0-9]+(?:\.[0-9]+)?)\s*%\s*", value)
+        if match:
+            return f"; write the number without %, like {match.group(1)}"
+    scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
+    if not scalar:
+        return ""
+    if "array" in wanted:
+        return f"; write it as a list, like [{value}]"
+    properties = schema.get("properties")
+    # A mapping of exactly one key (a bound, a locale rule): the value belongs under its first.
+    if "object" in wanted and schema.get("maxProperties") == 1 and isinstance(properties, dict):
+        key, inner = next(iter(properties.items()))
+        listed = isinstance(inner, dict) and (inner.get("type") == "array"
+                                              or str(inner.get("$ref", "")).endswith("ies"))
+        shown = f"[{value}]" if listed else str(value)
+        return f"; write it like {{{key}: {shown}}}"
+    return ""
 
 
 def _pattern_message(value: str, pattern: str, field: str, quoted: bool) -> str:
@@ -108,8 +132,9 @@ def _money_hint(value: str, quoted: bool) -> str:
         return "cannot be negative"
     bare = text.replace("$", "").replace("USD", "").strip()
     if bare != text and re.match(USD_PATTERN, bare):
+        marks = [name for mark, name in (("$", "the $ sign"), ("USD", "USD")) if mark in text]
         how = "" if quoted else " and write the amount in quotes"
-        return f'leave out the $ sign{how}, like "{bare}"'
+        return f'leave out {" and ".join(marks)}{how}, like "{bare}"'
     if re.match(r"^[0-9]+\.[0-9]{3,}$", text):
         down = Decimal(text).quantize(Decimal("0.01"), ROUND_DOWN)
         up = down + Decimal("0.01")
@@ -119,12 +144,16 @@ def _money_hint(value: str, quoted: bool) -> str:
 
 
 def _duration_hint(value: str) -> str:
-    """"1.5h" is 90m: say so, since whole numbers of a smaller unit can express it."""
+    """"1.5h" and "1h30m" are 90m: say so, since one unit can express them."""
     match = re.match(r"^\s*([0-9]*\.[0-9]+)\s*([smhdw])\s*$", value)
     if match:
         seconds = Decimal(match.group(1)) * UNITS[match.group(2)]
         if seconds == seconds.to_integral_value() and seconds > 0:
             return f"write whole numbers; {value.strip()} is {_in_units(int(seconds))}"
+    parts = re.findall(r"([0-9]+)\s*([smhdw])", value)
+    if len(parts) > 1 and re.fullmatch(r"\s*(?:[0-9]+\s*[smhdw]\s*)+", value):
+        total = sum(int(number) * UNITS[unit] for number, unit in parts)
+        return f"write one unit; {value.strip()} is {_in_units(total)}"
     return _DURATION_HINT
 
 
@@ -166,8 +195,8 @@ def closest(word: str, allowed: Sequence[str]) -> str | None:
     if key in allowed:
         return key
     holding = [name for name in allowed if key in name] if len(key) >= 4 else []
-    if len(holding) == 1:  # before spelling: "duration" looks more like "production"
-        return holding[0]
+    if holding:  # before spelling: "duration" looks more like "production"
+        return holding[0]  # of several, the first listed ("assignment_duration")
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:
         return close[0]

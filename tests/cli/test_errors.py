@@ -48,7 +48,8 @@ def test_closing_again_after_reopening_really_expires(
         assert deploy(capsys, "apply", "--auto-approve", "--endpoint-url", url).code == 0
     assert deploy(capsys, "plan", "--detailed-exitcode", "--endpoint-url", url).code == 0
     status = deploy(capsys, "status", "--endpoint-url", url)
-    assert "Reviewable" in status.out and "Assignable" not in status.out
+    assert "pilot: 0 HITs open;" in status.out
+    assert " closed " in status.out and " open " not in status.out
 
 
 def test_a_closed_study_applied_in_sandbox_does_not_pass_the_sandbox_check(

@@ -135,32 +135,6 @@ def test_removing_a_study_file_expires_its_hits(
     assert list(by_annotation(url)) == ["keep/b1"]
 
 
-def test_status_shows_each_batch_with_counts_expiry_and_preview(
-    project: Path, served: tuple[str, Emulator], capsys: Capsys
-) -> None:
-    url, emulator = served
-    empty = deploy(capsys, "status", "--endpoint-url", url)
-    assert (empty.code, empty.out) == (
-        0, "No HITs recorded for LOCAL. Run `deploy apply --env local` first.\n")
-    write_study(project, assignments=12, max_assignments_per_hit=9)
-    assert deploy(capsys, "apply", "--auto-approve", "--endpoint-url", url).code == 0
-    hits = {h["address"]: h for h in lock_hits(project)}
-    worker = emulator.workers.register()
-    emulator.workers.accept(worker, hits["pilot/b1"]["hit_id"])
-    shown = deploy(capsys, "status", "--endpoint-url", url)
-    assert shown.code == 0, shown.err
-    lines = shown.out.splitlines()
-    assert lines[0] == "Studies in LOCAL:"
-    b1 = next(line for line in lines if "pilot/b1" in line)
-    assert hits["pilot/b1"]["hit_id"] in b1 and "Assignable" in b1
-    assert "available/pending/submitted 8/1/0" in b1
-    group = hits["pilot/b1"]["hit_group_id"]
-    assert b1.endswith(f"{url}/_emulator/preview?groupId={group}")
-    b2 = next(line for line in lines if "pilot/b2" in line)
-    assert "available/pending/submitted 3/0/0" in b2
-    assert f"expires {hits['pilot/b2']['expires_at'][:10]}" in b2
-
-
 def test_plan_is_coloured_only_on_a_terminal_and_never_with_no_color(
     project: Path, served: tuple[str, Emulator], capsys: Capsys
 ) -> None:

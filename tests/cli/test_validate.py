@@ -18,13 +18,21 @@ from deployer.providers.mturk.spec.rules import build_study
 from deployer.spec.loader import load_studies
 
 runner = CliRunner()
+# What validate says of BASE's pay: "1.00" for assignment_duration 8m.
+PAY = ("pays $1.00 per assignment: $7.50/h over assignment_duration (8m) (add estimated_duration "
+       "for the pay over the time the task usually takes)")
 
 
 def test_validate_examples_exit_0(project: Path) -> None:
     for name in ("emotion.yaml", "survey.yaml", "survey.html"):
         shutil.copy(REPO / "studies" / name, project / "studies" / name)
     result = runner.invoke(app, ["validate", "--strict"])
-    assert (result.exit_code, result.output) == (0, "2 studies valid\n")
+    assert (result.exit_code, result.output) == (0, (
+        "studies/emotion.yaml: pays $1.50 per assignment: $9.00/h over estimated_duration "
+        "(10m), at least $2.00/h over assignment_duration (45m)\n"
+        "studies/survey.yaml: pays $0.75 per assignment: $9.00/h over estimated_duration (5m), "
+        "at least $2.25/h over assignment_duration (20m)\n"
+        "2 studies valid\n"))
 
 
 def test_validate_reports_errors_and_warnings_then_exits_1(project: Path) -> None:
@@ -40,8 +48,22 @@ def test_validate_reports_errors_and_warnings_then_exits_1(project: Path) -> Non
         "studies/noisy.yaml:4:14: warning: assignments: is 20 in a single HIT; HITs of 10 or "
         "more assignments pay a 40% fee instead of 20%; add max_assignments_per_hit: 9 to "
         "save $4.00\n"
+        f"studies/fine.yaml: {PAY}\n"
+        f"studies/noisy.yaml: {PAY}\n"
         "1 error, 1 warning in 1 of 3 files\n"
     )
+
+
+def test_a_problem_in_deploy_yaml_is_printed_once(project: Path) -> None:
+    write(project / "studies", BASE, "one.yaml")
+    write(project / "studies", BASE, "two.yaml")
+    write(project, "minimum_hourly_pay: 12\n", "deploy.yaml")
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 1
+    assert result.output == (
+        'deploy.yaml:1:21: error: minimum_hourly_pay: is 12; write dollars per hour in quotes, '
+        'like "12.00"\n'
+        "1 error in 2 files\n")
 
 
 def test_warnings_alone_exit_0_unless_strict(project: Path) -> None:
@@ -64,6 +86,7 @@ def test_validate_named_paths(project: Path) -> None:
     assert result.output == (
         "missing.yaml: error: no such file or directory; create a study with "
         "`deploy init NAME`\n"
+        f"other/one.yaml: {PAY}\n"
         "1 error in 1 of 2 files\n"
     )
 
@@ -213,7 +236,8 @@ def test_python_m_deployer_validate(project: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     result = subprocess.run([sys.executable, "-m", "deployer", "validate"], cwd=project,
                             env=env, capture_output=True, text=True, timeout=60, check=False)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "1 study valid\n", "")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0, f"studies/pilot.yaml: {PAY}\n1 study valid\n", "")
 
 
 def test_validate_does_not_import_boto3(project: Path) -> None:
@@ -231,4 +255,4 @@ def test_validate_does_not_import_boto3(project: Path) -> None:
     """)
     result = _run(code, project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["2 studies valid", "boto modules: []"]
+    assert result.stdout.splitlines()[-2:] == ["2 studies valid", "boto modules: []"]

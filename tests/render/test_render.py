@@ -146,9 +146,11 @@ def test_text_legend_lists_only_the_symbols_used() -> None:
     assert "update in place" not in text and "-/+" not in text
 
 
-def test_text_marks_the_field_that_forces_replacement() -> None:
+def test_text_marks_the_field_that_forces_replacement_and_says_what_changed() -> None:
     text = render_text(changes_plan(), color=False)
-    assert re.search(r"question: +sha256:\w+ -> sha256:\w+  # forces replacement", text)
+    assert ("      question:  # forces replacement\n"
+            "        - external_url: https://emotion.example.org/\n"
+            "        + external_url: https://pilot.example.org/\n") in text
     assert "  # pilot/b1 must be replaced" in text
 
 
@@ -183,28 +185,42 @@ def test_colour_only_when_asked() -> None:
 # --- markdown ----------------------------------------------------------------------------------
 
 
-def test_markdown_puts_summary_errors_and_table_before_the_folded_plan() -> None:
+def test_markdown_puts_the_review_card_before_the_folded_plan() -> None:
     md = render_markdown(refused_plan())
     folded = md.index("<details>")
     assert md.index("**Errors**") < folded
     assert md.index("never applied in sandbox") < folded
-    assert md.index("| study | create | change | expire | cost |") < folded
+    assert md.index("| study | what changes | adds | committed / budget |") < folded
+    assert "| `emotion` | 1 to create | +$7.00 | $7.00 / $5.00 ($2.00 over) |" in md
+    assert md.index("Account balance: $3.00.") < folded
     assert "```diff" in md[folded:]
-    assert md.rstrip().endswith("Plan: 1 to create, 0 to change, 0 to expire.")
+    assert md.rstrip().endswith("</details>")
 
 
-def test_markdown_stays_under_the_comment_limit_without_cutting_blocks() -> None:
-    big = study(assignments=3000, max_assignments_per_hit=1)
-    plan = run([big])
-    full = render_text(plan, color=False)
-    assert len(full) > COMMENT_LIMIT
+def many_studies_plan(studies: int = 40, hits: int = 40) -> Plan:
+    """Many studies whose HITs are each extended to a different expiry: nothing groups."""
+    made = [study(f"s{n:02}", assignments=hits, max_assignments_per_hit=1)
+            for n in range(studies)]
+    records = [record(s, b + 1, size=1, created_at=NOW - DAY - b * timedelta(minutes=7))
+               for s in made for b in range(hits)]
+    hits_seen = [seen(next(s for s in made if s.name == r.study), r) for r in records]
+    longer = [replace(s, lifetime=10 * 86400) for s in made]
+    return run(longer, lock(*records), observed(*hits_seen, balance=BALANCE))
+
+
+def test_a_comment_over_the_limit_cuts_details_per_study_never_a_study() -> None:
+    plan = many_studies_plan()
+    assert len(render_text(plan, color=False)) > COMMENT_LIMIT
     md = render_markdown(plan)
     assert len(md) <= COMMENT_LIMIT
-    assert "more action(s) not shown here" in md
     assert md.count("```") == 2 and md.count("<details>") == md.count("</details>") == 1
-    shown = re.findall(r"^\+ (emotion/b\d+)$", md, flags=re.MULTILINE)
-    assert shown and shown == [f"emotion/b{i}" for i in range(1, len(shown) + 1)]
-    assert "Plan: 3000 to create, 0 to change, 0 to expire." in md
+    assert "cut to fit a comment" in md
+    for n in range(40):
+        assert f"| `s{n:02}` | expires_at changed" not in md  # expiries are not "what changes"
+        assert f"| `s{n:02}` | 40 to change | +$0.00 |" in md
+        assert re.search(rf"^ {{3}}# \.\.\. \d+ more actions of s{n:02} not shown here; "
+                         r"`deploy plan --env local` shows them all$", md, re.MULTILINE)
+    assert "Plan: 0 to create, 1600 to change, 0 to expire." in md
 
 
 # --- json --------------------------------------------------------------------------------------
@@ -212,11 +228,11 @@ def test_markdown_stays_under_the_comment_limit_without_cutting_blocks() -> None
 
 def test_json_is_versioned_with_money_as_strings() -> None:
     doc = json.loads(render_json(changes_plan()))
-    assert doc["format_version"] == "1.1"
+    assert doc["format_version"] == "1.2"
     assert doc["environment"] == "local" and doc["applyable"] and doc["has_changes"]
-    assert doc["summary"] == {"adopt": 1, "create": 3, "change": 3, "expire": 2, "forget": 1,
-                              "approve": 0, "reject": 0, "pay": 0, "dispose": 0, "grant": 0,
-                              "revoke": 0, "block": 0, "unblock": 0}
+    assert doc["summary"] == {"adopt": 1, "create": 3, "change": 3, "expire": 2, "pause": 0,
+                              "forget": 1, "approve": 0, "reject": 0, "pay": 0, "dispose": 0,
+                              "grant": 0, "revoke": 0, "block": 0, "unblock": 0}
     assert doc["balance"] == "10000.00" and isinstance(doc["added_cost"], str)
     replaced = next(a for a in doc["actions"] if a["kind"] == "replace")
     assert replaced["actions"] == ["expire", "create"]

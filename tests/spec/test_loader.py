@@ -62,15 +62,16 @@ from deployer.spec.loader import load_studies, require_valid
         ("description", "description: d\ncolour: blue",
          "pilot.yaml:3:1: error: colour: unknown field; expected one "
          "of assignment_duration, assignments, auto_approval_delay, budget, closes_at, "
-         "description, exclude, keywords, lifetime, max_assignments_per_hit, only, production, "
-         "qualifications, question, repeat_workers, review, reward, state or title"),
+         "description, estimated_duration, exclude, keywords, lifetime, max_assignments_per_hit, "
+         "minimum_hourly_pay, only, production, qualifications, question, repeat_workers, "
+         "review, reward, state or title"),
         ("description", "", 'pilot.yaml:1:1: error: description: missing; add it, e.g. '
          'description: "Watch three short clips and rate how happy or sad the person looks, '
          'moment by moment. About 10 minutes."'),
         ("description", "description: d\nstate: opne",
          'pilot.yaml:3:8: error: state: is "opne"; did you mean "open"?'),
-        ("description", "description: d\nstate: paused",
-         'pilot.yaml:3:8: error: state: is "paused"; must be open or closed'),
+        ("description", "description: d\nstate: stopped",
+         'pilot.yaml:3:8: error: state: is "stopped"; must be open, paused or closed'),
         ("description", "description: d\nkeywords: [video, 'a, b']",
          'pilot.yaml:3:19: error: keywords[1]: "a, b": one keyword per entry; a comma would '
          "split it in two"),

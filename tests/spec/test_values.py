@@ -72,6 +72,8 @@ def test_closes_at_is_normalised_for_python_3_10(text: str, normalised: str) -> 
         ('reward: "$1.50"', 'reward: "$1.50": leave out the $ sign, like "1.50"'),
         ("reward: $1.50", 'reward: "$1.50": leave out the $ sign and write the amount in quotes, '
          'like "1.50"'),
+        ('reward: "USD 1.20"', 'reward: "USD 1.20": leave out USD, like "1.20"'),
+        ('reward: "$1.20 USD"', 'reward: "$1.20 USD": leave out the $ sign and USD, like "1.20"'),
         ('reward: "one"', 'reward: "one": write dollars and cents, like "1.50"'),
         ("reward: one", 'reward: "one": write dollars and cents in quotes, like "1.50"'),
     ],
@@ -95,6 +97,8 @@ def test_money_messages(tmp_path: Path, line: str, expected: str) -> None:
         ("lifetime: 1.5h", '"1.5h": write whole numbers; 1.5h is 90m'),
         ("lifetime: 0.5d", '"0.5d": write whole numbers; 0.5d is 12h'),
         ("lifetime: 1.5w", '"1.5w": write whole numbers; 1.5w is 252h'),
+        ("lifetime: 1h30m", '"1h30m": write one unit; 1h30m is 90m'),
+        ("lifetime: 1d 12h", '"1d 12h": write one unit; 1d 12h is 36h'),
     ],
 )
 def test_duration_messages_are_one_each(tmp_path: Path, line: str, expected: str) -> None:
@@ -134,7 +138,7 @@ def test_the_template_warns_about_its_placeholders(tmp_path: Path) -> None:
         "pilot.yaml:9:8: warning: title: still the template's placeholder; describe your study",
         "pilot.yaml:10:14: warning: description: still the template's placeholder; say what the "
         "task involves and how long it takes",
-        "pilot.yaml:30:17: warning: question.external_url: still the template's placeholder; "
+        "pilot.yaml:31:17: warning: question.external_url: still the template's placeholder; "
         "give your study's https address",
     ]
 

@@ -13,12 +13,15 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Literal
 
+from deployer.providers.mturk.pay import FEDERAL_MINIMUM_WAGE, pay_summary
+
 # Qualification types deploy manages are named in requirements until their ID in an environment
 # is known: `qualification:NAME` (qualifications/NAME.yaml) and `participants:STUDY`.
 NAMED = "qualification:"
 PARTICIPANTS = "participants:"
 COMPENSATION = "compensation:"
 MANAGED = (NAMED, PARTICIPANTS, COMPENSATION)
+
 # The study never spells the Masters ID: it differs between sandbox and production.
 MASTERS = "MASTERS"
 MASTERS_IDS = {
@@ -69,13 +72,21 @@ class Study:
     question: str  # the rendered Question XML sent to MTurk
     qualifications: tuple[Requirement, ...]
     production: bool
-    state: Literal["open", "closed"]
+    state: Literal["open", "paused", "closed"]
     budget: Decimal | None
     digest: str  # sha256 of the study file and every file it references
     review: Literal["manual", "approve_all"] = "manual"  # approve_all: pay every submission
     repeat_workers: Literal["allowed", "excluded"] = "allowed"  # excluded: one HIT per person
     exclude: tuple[str, ...] = ()  # studies whose workers may not take this one
     only: tuple[tuple[str, bool], ...] = ()  # (study, approved work only): who alone may take it
+    estimated_duration: int | None = None  # seconds a worker usually needs (for pay only)
+    question_file: str = ""  # the html_file or xml_file the question comes from, for plans
+    minimum_hourly_pay: Decimal = FEDERAL_MINIMUM_WAGE
+
+    @property
+    def summary(self) -> str:
+        """What `deploy validate` says of the study: its pay per hour."""
+        return pay_summary(self.reward, self.assignment_duration, self.estimated_duration)
 
     @property
     def requires_masters(self) -> bool:

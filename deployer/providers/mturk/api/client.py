@@ -1,42 +1,30 @@
-"""The MTurk adapter: the only module that imports boto3.
+"""The MTurk adapter: typed MTurk calls (session.py builds the boto3 client they go through).
 
-It builds the client for an environment, turns boto3 responses into ObservedHit values and
-ClientErrors into MTurkError, and makes every write safe to repeat. Every call goes through
-MTurk._call.
+It turns boto3 responses into ObservedHit values and ClientErrors into MTurkError, and makes
+every write safe to repeat. Every call goes through MTurk._call.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-import boto3
 import botocore.exceptions
-from botocore.config import Config
 
 from deployer.core.errors import DeployError, PlatformError
+from deployer.providers.mturk.api.endpoint import CONNECT_ATTEMPTS, Endpoint
 from deployer.providers.mturk.api.wire import hit_type_params, observed_hit, qualification_params
 from deployer.providers.mturk.observed import Observed, ObservedHit
 from deployer.providers.mturk.plan.payloads import HitType, NewHit, QualificationType
 
-ENDPOINTS = {
-    "sandbox": "https://mturk-requester-sandbox.us-east-1.amazonaws.com",
-    "production": "https://mturk-requester.us-east-1.amazonaws.com",
-}
-PREVIEW = {
-    "sandbox": "https://workersandbox.mturk.com/projects/{group}/tasks",
-    "production": "https://worker.mturk.com/projects/{group}/tasks",
-}
-# The embedded emulator needs no AWS account: it accepts any signed request.
-LOCAL_CREDENTIALS = ("local", "local")
 PAGE = 100
 MIN_LIFETIME = 30  # MTurk's smallest LifetimeInSeconds
 EXPIRE_ATTEMPTS = 3
 CLOCK_SKEW = timedelta(minutes=1)  # between this machine and MTurk
+SAME_SECOND = timedelta(seconds=1)  # MTurk keeps expiries in whole seconds
 HIT_ID = re.compile(r"\b[0-9A-Z]{30}\b")
 HIT_ALREADY_EXISTS = "AWS.MechanicalTurk.HitAlreadyExists"
 HIT_DOES_NOT_EXIST = "AWS.MechanicalTurk.HITDoesNotExist"
@@ -49,15 +37,6 @@ ALREADY_PROCESSED = re.compile(r"already (been )?processed")
 SERVER_TIME = re.compile(r"\s*\(\d+( s)?\)\s*$")
 
 
-# The embedded emulator lives only as long as one command; its preview pages are served by
-# this command, at LOCAL_PREVIEW.
-LOCAL_PREVIEW_PORT = 8765
-LOCAL_PREVIEW_COMMAND = (
-    f"deploy emulator serve --port {LOCAL_PREVIEW_PORT} --state .deploy/emulator.json"
-)
-LOCAL_PREVIEW = f"http://127.0.0.1:{LOCAL_PREVIEW_PORT}"
-
-
 class MTurkError(PlatformError):
     """MTurk refused a request; `turk_code` is its TurkErrorCode, when it gave one."""
 
@@ -66,72 +45,16 @@ class MTurkError(PlatformError):
         self.turk_code = turk_code
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    """Where one environment's MTurk calls go."""
-
-    environment: str
-    endpoint_url: str
-    profile: str | None = None
-    embedded: bool = False  # the in-process emulator of `--env local`
-
-    @property
-    def local(self) -> bool:
-        return self.environment == "local"
-
-    def preview_url(self, group_id: str) -> str:
-        if self.environment in PREVIEW:
-            return PREVIEW[self.environment].format(group=group_id)
-        base = LOCAL_PREVIEW if self.embedded else self.endpoint_url
-        return f"{base}/_emulator/preview?groupId={group_id}"
-
-    @property
-    def preview_note(self) -> str:
-        """How to open the preview links when they need something running ("" otherwise)."""
-        if not self.embedded:
-            return ""
-        return f"Local preview links open while `{LOCAL_PREVIEW_COMMAND}` runs."
-
-
-def connect(endpoint: Endpoint) -> MTurk:
-    config = Config(
-        retries={"mode": "standard", "max_attempts": 10},
-        connect_timeout=10,
-        read_timeout=60,
-        max_pool_connections=16,
-    )
-    key, secret = LOCAL_CREDENTIALS if endpoint.local else (None, None)
-    try:
-        session = boto3.Session(profile_name=endpoint.profile)
-        client = session.client(
-            "mturk",
-            region_name="us-east-1",
-            endpoint_url=endpoint.endpoint_url,
-            config=config,
-            aws_access_key_id=key,
-            aws_secret_access_key=secret,
-        )
-    except botocore.exceptions.ProfileNotFound:
-        raise DeployError(
-            f"AWS profile {endpoint.profile!r} not found; "
-            "list yours with `aws configure list-profiles`"
-        ) from None
-    except ValueError as error:  # botocore's "Invalid endpoint"
-        raise DeployError(
-            f"--endpoint-url {endpoint.endpoint_url!r} is not a URL ({error}); "
-            "write it like http://127.0.0.1:8765"
-        ) from None
-    return MTurk(client, endpoint)
-
-
 class MTurk:
     """Typed, idempotent MTurk calls for one environment."""
 
     def __init__(self, client: Any, endpoint: Endpoint) -> None:
         self._client = client
         self.endpoint = endpoint
+        self.calls = 0  # requests made (retries aside): status reports what it cost
 
     def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        self.calls += 1
         try:
             response: dict[str, Any] = getattr(self._client, operation)(**params)
         except botocore.exceptions.ClientError as error:
@@ -141,10 +64,10 @@ class MTurk:
                 f"no AWS credentials found for {self.endpoint.environment.upper()}: set "
                 "AWS_PROFILE (or pass --profile) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
             ) from None
-        except botocore.exceptions.EndpointConnectionError:
+        except botocore.exceptions.ConnectionError:  # refused, timed out, TLS failed
             raise DeployError(
-                f"cannot reach MTurk at {self.endpoint.endpoint_url}; check the network "
-                "or --endpoint-url"
+                f"cannot reach MTurk at {self.endpoint.endpoint_url} (tried "
+                f"{CONNECT_ATTEMPTS} times); check the network or --endpoint-url"
             ) from None
         except botocore.exceptions.BotoCoreError as error:  # timeouts, broken connections
             raise DeployError(
@@ -177,6 +100,11 @@ class MTurk:
 
     def observe(self, recorded: Iterable[str], ours: Any) -> Observed:
         """Recorded HITs and HITs whose annotation `ours(annotation)` claims, in ~N/100 calls."""
+        return Observed(hits=self.hits(recorded, ours), balance=self.balance())
+
+    def hits(self, recorded: Iterable[str], ours: Any = lambda _text: False
+             ) -> dict[str, ObservedHit]:
+        """The recorded HITs MTurk still knows (and those `ours(annotation)` claims)."""
         wanted = set(recorded)
         hits: dict[str, ObservedHit] = {}
         for raw in self.list_hits():
@@ -187,7 +115,7 @@ class MTurk:
             hit = self.get_hit(hit_id)
             if hit is not None:
                 hits[hit_id] = hit
-        return Observed(hits=hits, balance=self.balance())
+        return hits
 
     def assignments(self, hit_id: str, expected: int) -> list[dict[str, Any]]:
         """The HIT's submitted assignments, 100 per page; stops once `expected` are in hand
@@ -386,23 +314,51 @@ class MTurk:
             if not _already_done(error):
                 raise
 
-    def set_expiry(self, hit_id: str, expires_at: datetime) -> None:
+    def _update_expiration(self, hit_id: str, expire_at: datetime) -> bool:
+        """Send UpdateExpirationForHIT; False when MTurk answers "already processed".
+
+        MTurk derives that answer from (HITId, ExpireAt) alone, for 24 hours: it means "this
+        exact expiry was asked for before", not "the HIT has this expiry now". The HIT may
+        have been expired (or extended) since, so the callers check what MTurk holds.
+        """
         try:
-            self._call("update_expiration_for_hit", HITId=hit_id, ExpireAt=expires_at)
+            self._call("update_expiration_for_hit", HITId=hit_id, ExpireAt=expire_at)
         except MTurkError as error:
             if not _already_done(error):
                 raise
+            return False
+        return True
+
+    def set_expiry(self, hit_id: str, expires_at: datetime) -> datetime:
+        """Move the HIT's expiry to `expires_at` (future); return the expiry MTurk now holds.
+
+        After an "already processed" answer the HIT is read back: if our own earlier attempt
+        went through, that is success; if not (the same expiry was sent before a close, and
+        this is the reopen), the next second is sent instead, which MTurk has never seen.
+        """
+        for later in range(EXPIRE_ATTEMPTS):
+            wanted = expires_at + timedelta(seconds=later)
+            if self._update_expiration(hit_id, wanted):
+                return wanted
+            seen = self.get_hit(hit_id)
+            if seen is None:
+                raise DeployError(f"HIT {hit_id} no longer exists on MTurk; run `deploy plan` "
+                                  "again")
+            if abs(seen.expires_at - wanted) < SAME_SECOND:
+                return seen.expires_at
+        raise DeployError(f"MTurk did not move the expiry of HIT {hit_id} to "
+                          f"{expires_at:%Y-%m-%d %H:%M:%S} UTC; run `deploy apply` again")
 
     def expire(self, hit_id: str, now: datetime) -> ObservedHit | None:
         """Expire now, and return the HIT as MTurk then reports it (None if it is gone).
 
-        In-flight assignments may still be submitted until their deadline. MTurk answers a
-        repeated (HITId, ExpireAt) with "already processed": success when our own first attempt
-        went through, but not after a reopen within the same second; so check, and try another
-        past second.
+        In-flight assignments may still be submitted until their deadline. An "already
+        processed" answer is success only when MTurk now holds an expiry in the past (our own
+        first attempt went through), not after a reopen within the same second; so check, and
+        try another past second.
         """
         for back in range(1, EXPIRE_ATTEMPTS + 1):
-            self.set_expiry(hit_id, now - timedelta(seconds=back))
+            self._update_expiration(hit_id, now - timedelta(seconds=back))
             seen = self.get_hit(hit_id)
             if seen is None or seen.expires_at <= now + CLOCK_SKEW:
                 return seen

@@ -20,9 +20,13 @@ from deployer.core.provider import Cache, Clock, Progress, Recorder, Report, Tar
 from deployer.core.records import EnvLock
 from deployer.core.results import Submission
 from deployer.core.review import Desired
-from deployer.providers.mturk.api.client import ENDPOINTS, Endpoint, MTurk, connect
+from deployer.core.status import Status
+from deployer.providers.mturk.api.client import MTurk
+from deployer.providers.mturk.api.endpoint import ENDPOINTS, Endpoint
 from deployer.providers.mturk.api.notify import notify
 from deployer.providers.mturk.api.observe_people import observe_people, wanted_here
+from deployer.providers.mturk.api.session import connect
+from deployer.providers.mturk.api.status import status
 from deployer.providers.mturk.api.steps import Steps
 from deployer.providers.mturk.api.wire import observed_assignment, submission
 from deployer.providers.mturk.observed import Observed, ObservedHit
@@ -70,30 +74,8 @@ class MTurkConnection:
     def execute(self, change: Change, recorder: Recorder, clock: Clock, report: Report) -> None:
         Steps(self.mturk, recorder, clock, report).run(payload_of(change))
 
-    def status(self, env: EnvLock, now: datetime) -> list[str]:
-        recorded = [h for h in env.of(RecordedHit) if h.hit_id]
-        if not recorded:
-            return []
-        observed = self.mturk.observe({h.hit_id for h in recorded if h.hit_id},
-                                      lambda _text: False)
-        width = max(len(h.address) for h in recorded)
-        rows = []
-        for hit in recorded:
-            seen = observed.hits.get(hit.hit_id or "")
-            if seen is None:
-                rows.append(f"  {hit.address:<{width}}  {hit.hit_id}  gone (deleted or disposed "
-                            "of by MTurk)")
-                continue
-            counts = f"{seen.available}/{seen.pending}/{seen.submitted}"
-            when = "expired" if seen.expired(now) else "expires"
-            rows.append(
-                f"  {hit.address:<{width}}  {seen.hit_id}  {seen.status:<12} "
-                f"available/pending/submitted {counts:<9} {when} "
-                f"{seen.expires_at:%Y-%m-%d %H:%M} UTC  "
-                f"{self.mturk.endpoint.preview_url(seen.hit_group_id)}"
-            )
-        return rows
-
+    def status(self, env: EnvLock, now: datetime, only: frozenset[str] | None = None) -> Status:
+        return status(self.mturk, env.of(RecordedHit), now, only)
 
     def notify(self, env: EnvLock, message: Message, recorder: Recorder,
                report: Report) -> Delivery:

@@ -11,16 +11,18 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import pairwise
 
+from deployer.core.address import span
 from deployer.core.findings import Findings, act, drift, fail, warn
 from deployer.core.plan import Change
-from deployer.core.text import stamp
+from deployer.core.text import plural, stamp
 from deployer.providers.mturk.fees import SMALL_BATCH
 from deployer.providers.mturk.observed import ObservedHit
 from deployer.providers.mturk.plan.changes import change
 from deployer.providers.mturk.plan.context import EXPIRY_TOLERANCE, Context, Orphan
-from deployer.providers.mturk.plan.costs import update_type_cost
+from deployer.providers.mturk.plan.costs import open_cost, update_type_cost
 from deployer.providers.mturk.plan.identity import desired_expiry, hit_type, request_token
 from deployer.providers.mturk.plan.payloads import Adopt, Edit, Expire, Forget, HitType, UpdateType
+from deployer.providers.mturk.plan.question import question_edit
 from deployer.providers.mturk.plan.typediff import type_changes
 from deployer.providers.mturk.records import RecordedHit, adopted_record
 from deployer.providers.mturk.study import PARTICIPANTS, Requirement, Study
@@ -53,6 +55,7 @@ class Slot:
     fresh: Fresh | None = None
     add: int = 0  # extra assignments decided by layout.py
     outside: int = 0  # assignments added outside deploy (drift), part of `count`
+    earlier: tuple[datetime, datetime] | None = None  # (wanted, current): MTurk cannot shorten
 
     @property
     def record_size(self) -> int:
@@ -165,7 +168,8 @@ def live_slot(ctx: Context, study: Study, record: RecordedHit,
         if study.closes_at is not None and not hit.expired(ctx.now):
             # closes_at was moved into the past: close the HIT now, as the study says.
             found = found + act(change(Expire(address, hit.hit_id, record.generation),
-                                       f"closes_at in {study.path} has passed"))
+                                       f"closes_at in {study.path} has passed",
+                                       released=(hit.available, open_cost(hit))))
         return plain, found  # the batch ran its course: nothing left to change
     want = hit_type(study, ctx.environment, ctx.types)
     edits = type_changes(want, hit)
@@ -223,12 +227,16 @@ def replace_slot(ctx: Context, study: Study, record: RecordedHit, hit: ObservedH
     remainder = hit.available
     if question:
         why = f"the question changed in {study.path}; MTurk cannot change a HIT's question"
-        edits = (Edit("question", f"sha256:{record.fingerprint}",
-                      f"sha256:{study.fingerprint}", forces_replacement=True), *edits)
+        edits = (question_edit(hit.question, study.question, record.fingerprint,
+                               study.fingerprint, study.question_file), *edits)
     else:
         why = (f"{', '.join(e.field for e in edits)} changed in {study.path}, but "
                f"{hit.started} assignment(s) were already accepted, so MTurk cannot update "
                "the HIT type in place")
+    reward = next((e for e in edits if e.field == "reward"), None)
+    kept = "" if reward is None or not hit.started else (
+        f"; the {plural(hit.started, 'assignment')} already accepted keep the old reward, "
+        f"${reward.old}")
     if remainder == 0:
         return plain, warn(record.address, f"{why}; every assignment of HIT {hit.hit_id} has "
                            "been taken, so there is nothing to carry to a new HIT")
@@ -236,7 +244,7 @@ def replace_slot(ctx: Context, study: Study, record: RecordedHit, hit: ObservedH
     token = request_token(ctx.lineage, ctx.environment, record.address, generation,
                           study.fingerprint)
     fresh = Fresh(generation, token, f"{why}: the {remainder} unstarted assignment(s) move "
-                  "to a new HIT", replaces=hit, edits=edits)
+                  f"to a new HIT{kept}", replaces=hit, edits=edits)
     return replace(plain, size=remainder, growable=True, fresh=fresh), Findings()
 
 
@@ -252,6 +260,7 @@ def expiry_slot(ctx: Context, study: Study, record: RecordedHit, hit: ObservedHi
             why = f"HIT {hit.hit_id} was expired outside deploy; the study is still open"
             found = drift(record.address, f"HIT {hit.hit_id} has been expired "
                           f"(at {stamp(current)}) outside deploy")
+            found = found + reopening(study, record.address, hit)
         else:
             why, found = "the study is open again", Findings()
         return _extend_to(slot, want, why, current), found
@@ -259,8 +268,18 @@ def expiry_slot(ctx: Context, study: Study, record: RecordedHit, hit: ObservedHi
         found = expiry_drift(record, hit)
         return _extend_to(slot, want, f"a later expiry is wanted in {study.path}", current), found
     if want < current - EXPIRY_TOLERANCE:
-        return slot, earlier_expiry(study, record, hit, want)
+        if record.expires_at is not None and abs(record.expires_at - want) <= EXPIRY_TOLERANCE:
+            # Someone extended the HIT by hand; the study did not change, so leave their extension.
+            return slot, expiry_drift(record, hit)
+        return replace(slot, earlier=(want, current)), Findings()
     return slot, Findings()
+
+
+def reopening(study: Study, address: str, hit: ObservedHit) -> Findings:
+    """Drift this plan undoes: say so before a merge reopens a HIT someone stopped in a hurry."""
+    return warn(address, f"HIT {hit.hit_id} was expired outside deploy; applying this plan "
+                "reopens it to workers", f"to keep it closed, set `state: paused` in "
+                f"{study.path} (or `state: closed` if the study is over)")
 
 
 def _extend_to(slot: Slot, when: datetime, why: str, old: datetime) -> Slot:
@@ -274,12 +293,14 @@ def expiry_drift(record: RecordedHit, hit: ObservedHit) -> Findings:
                  f"MTurk; the lockfile records {stamp(record.expires_at)}")
 
 
-def earlier_expiry(study: Study, record: RecordedHit, hit: ObservedHit,
-                   want: datetime) -> Findings:
-    if record.expires_at is not None and abs(record.expires_at - want) <= EXPIRY_TOLERANCE:
-        # Someone extended the HIT by hand; the study did not change, so leave their extension.
-        return expiry_drift(record, hit)
-    return fail(record.address, f"{study.path} asks HIT {hit.hit_id} to expire at {stamp(want)}, "
-                f"earlier than its current expiry {stamp(hit.expires_at)}",
-                "MTurk cannot shorten a HIT: set `state: closed` to expire the study now, or "
-                "keep the later expiry")
+def earlier_expiries(study: Study, slots: list[Slot]) -> Findings:
+    """One error for every HIT the study asks to expire earlier: it is one edit of the file."""
+    short = [s for s in slots if s.earlier is not None]
+    if not short or short[0].earlier is None:
+        return Findings()
+    want, current = short[0].earlier
+    which = plural(len(short), "HIT") + f" ({span([s.address for s in short])})"
+    return fail(study.name, f"{study.path} asks {which} to expire earlier than they do now "
+                f"({short[0].address}: at {stamp(want)} instead of {stamp(current)})",
+                "MTurk cannot shorten a HIT: set `state: closed` (or `state: paused`) to expire "
+                "the study now, or keep the later expiry")

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from deployer.core.plan import ZERO, Attribute, Change, Verb
-from deployer.core.text import stamp
+from deployer.core.text import money, plural, stamp
 from deployer.providers.mturk.observed import ObservedAssignment
 from deployer.providers.mturk.plan.payloads import (
     Adopt,
@@ -25,6 +25,7 @@ from deployer.providers.mturk.plan.payloads import (
     HitPayload,
     NewHit,
     ParticipantPayload,
+    Pause,
     Pay,
     Reject,
     Replace,
@@ -34,38 +35,48 @@ from deployer.providers.mturk.plan.payloads import (
     UpdateQualification,
     UpdateType,
 )
-from deployer.providers.mturk.plan.typediff import describe, describe_all
+from deployer.providers.mturk.plan.typediff import describe
 
 QUOTED = frozenset({"title", "description", "keywords", "reward"})
 NUMBERS = frozenset({"max_assignments", "assignment_duration", "auto_approval_delay"})
 Json = dict[str, Any]
 
 
-def change(payload: HitPayload, reason: str, cost: Decimal = ZERO) -> Change:
+def change(payload: HitPayload, reason: str, cost: Decimal = ZERO, *,
+           released: tuple[int, Decimal] | None = None) -> Change:
+    """The generic change of an MTurk payload. `released`: the unstarted assignments an
+    expiry takes off offer, and what they no longer commit (shown, not counted as a cost, so
+    that work accepted meanwhile never makes a saved plan to stop a study stale)."""
     match payload:
         case Create(hit=hit):
             return Change(hit.address, "create", "create", reason, cost, _new_hit(hit),
                           None, _new_hit_data(hit), hit.config_hash, payload)
         case Replace(old_hit_id=old, hit=hit, edits=edits):
-            rows = (Attribute("hit_id", f"{old} -> (known after apply)"), *_edits(edits),
-                    Attribute("expires_at", stamp(hit.expires_at)))
+            rows = (Attribute("hit_id", f"{old} -> (known after apply)", identity=True),
+                    *_edits(edits), Attribute("expires_at", stamp(hit.expires_at)))
             before, _ = _sides(old, edits)
             return Change(hit.address, "replace", "replace", reason, cost, rows, before,
                           _new_hit_data(hit), hit.config_hash, payload)
         case Extend(address=address, hit_id=hit_id, edits=edits, config_hash=config):
             return Change(address, "update", "extend", reason, cost,
-                          (Attribute("hit_id", hit_id), *_edits(edits)),
+                          (Attribute("hit_id", hit_id, identity=True), *_edits(edits)),
                           *_sides(hit_id, edits), config, payload)
         case UpdateType(address=address, hit_id=hit_id, edits=edits, config_hash=config):
             return Change(address, "update", "update_type", reason, cost,
-                          (Attribute("hit_id", hit_id), *_edits(edits)),
+                          (Attribute("hit_id", hit_id, identity=True), *_edits(edits)),
                           *_sides(hit_id, edits), config, payload)
         case Expire(address=address, hit_id=hit_id, generation=generation):
-            return Change(address, "expire", "expire", reason, ZERO,
-                          (Attribute("hit_id", hit_id),),
+            verb: Verb = "pause" if isinstance(payload, Pause) else "expire"
+            shown = [Attribute("hit_id", hit_id, identity=True)]
+            if released is not None:
+                count, amount = released
+                shown.append(Attribute("unstarted", f"{plural(count, 'assignment')} "
+                                                    f"({money(amount)} no longer committed)"))
+            return Change(address, verb, verb, reason, ZERO, tuple(shown),
                           {"hit_id": hit_id, "generation": generation}, None, None, payload)
         case Adopt(address=address, observed=hit, generation=generation):
-            rows = (Attribute("hit_id", hit.hit_id), Attribute("generation", str(generation)),
+            rows = (Attribute("hit_id", hit.hit_id, identity=True),
+                    Attribute("generation", str(generation)),
                     Attribute("max_assignments", str(hit.max_assignments)),
                     Attribute("expires_at", stamp(hit.expires_at)))
             after = {"hit_id": hit.hit_id, "generation": generation,
@@ -74,7 +85,7 @@ def change(payload: HitPayload, reason: str, cost: Decimal = ZERO) -> Change:
                           payload)
         case Forget(address=address, hit_id=hit_id, generation=generation):
             return Change(address, "forget", "forget", reason, ZERO,
-                          (Attribute("hit_id", hit_id),),
+                          (Attribute("hit_id", hit_id, identity=True),),
                           {"hit_id": hit_id, "generation": generation}, None, None, payload)
 
 
@@ -141,13 +152,17 @@ def _new_hit(hit: NewHit) -> tuple[Attribute, ...]:
         Attribute("generation", str(hit.generation)),
     ]
     if hit.hit_type.qualifications:
-        rows.append(Attribute("qualifications", describe_all(hit.hit_type.qualifications)))
+        described = sorted(describe(q) for q in hit.hit_type.qualifications)
+        rows.append(Attribute("qualifications", plural(len(described), "requirement"),
+                              detail=tuple(f"  {text}" for text in described)))
     return tuple(rows)
 
 
 def _edits(edits: tuple[Edit, ...]) -> tuple[Attribute, ...]:
-    return tuple(Attribute(e.field, e.new, e.old, e.forces_replacement, e.field in QUOTED)
-                 for e in edits)
+    """The edits a reviewer needs to read: `max_assignments: 9 -> 9` says nothing."""
+    return tuple(Attribute(e.field, e.new, e.old, e.forces_replacement, e.field in QUOTED,
+                           e.detail)
+                 for e in edits if e.old != e.new or e.detail)
 
 
 def _new_hit_data(hit: NewHit) -> Json:

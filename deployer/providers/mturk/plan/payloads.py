@@ -49,6 +49,7 @@ class Edit:
     old: str
     new: str
     forces_replacement: bool = False
+    detail: tuple[str, ...] = ()  # what changed, in reviewer's words: `+ Locale In US,CA`
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,12 @@ class Expire:
     address: str
     hit_id: str
     generation: int
+
+
+@dataclass(frozen=True)
+class Pause(Expire):
+    """An Expire meant to be undone: `state: paused` keeps the unstarted assignments, and
+    `state: open` reopens the same HIT. MTurk is asked exactly what an Expire asks."""
 
 
 @dataclass(frozen=True)
@@ -230,14 +237,14 @@ class Unblock:
     worker: str  # pseudonym of a worker deploy blocked
 
 
-HitPayload = Create | Extend | UpdateType | Replace | Expire | Adopt | Forget
+HitPayload = Create | Extend | UpdateType | Replace | Expire | Pause | Adopt | Forget
 ReviewPayload = Approve | Reject | Pay
 ParticipantPayload = (CreateQualification | UpdateQualification | AdoptQualification
                       | DisposeQualification | Grant | Revoke | BlockWorker | Unblock)
 Payload = HitPayload | ReviewPayload | ParticipantPayload
-PAYLOADS = (Create, Extend, UpdateType, Replace, Expire, Adopt, Forget, Approve, Reject, Pay,
-            CreateQualification, UpdateQualification, AdoptQualification, DisposeQualification,
-            Grant, Revoke, BlockWorker, Unblock)
+PAYLOADS = (Create, Extend, UpdateType, Replace, Expire, Pause, Adopt, Forget, Approve, Reject,
+            Pay, CreateQualification, UpdateQualification, AdoptQualification,
+            DisposeQualification, Grant, Revoke, BlockWorker, Unblock)
 
 
 def payload_of(change: Change) -> Payload:

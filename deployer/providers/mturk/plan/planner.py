@@ -20,7 +20,13 @@ from deployer.core.records import EnvLock
 from deployer.core.review import Desired
 from deployer.providers.mturk.fees import LARGE_HIT
 from deployer.providers.mturk.observed import Observed
-from deployer.providers.mturk.plan.batches import Slot, adopt, batch_number, open_slot
+from deployer.providers.mturk.plan.batches import (
+    Slot,
+    adopt,
+    batch_number,
+    earlier_expiries,
+    open_slot,
+)
 from deployer.providers.mturk.plan.compensation import compensation_grants, owed
 from deployer.providers.mturk.plan.context import Context, Orphan
 from deployer.providers.mturk.plan.costs import saving_warnings, study_cost
@@ -42,6 +48,7 @@ from deployer.providers.mturk.plan.payloads import (
     Expire,
     Extend,
     Forget,
+    Pause,
     Replace,
     UpdateType,
     payload_of,
@@ -52,7 +59,7 @@ from deployer.providers.mturk.platform import PLATFORM
 from deployer.providers.mturk.study import COMPENSATION, PARTICIPANTS, Study
 
 # Within one address: record first, then retire, then change, then create.
-KIND_ORDER = (Forget, Adopt, Expire, Replace, UpdateType, Extend, Create, *PAYLOADS)
+KIND_ORDER = (Forget, Adopt, Expire, Pause, Replace, UpdateType, Extend, Create, *PAYLOADS)
 
 
 def _sort_key(change: Change) -> tuple[int, str, int, int, str, int]:
@@ -92,7 +99,7 @@ def plan(studies: Sequence[Study], desired: Desired, env_lock: EnvLock, observed
             found = found + total([strange(o) for o in theirs.values()])
             continue
         considered.append(name)
-        if study is None or study.state == "closed":
+        if study is None or study.state != "open":
             found = found + retire(ctx, name, study, theirs)
         else:
             found = found + reconcile_open(ctx, study, theirs)
@@ -158,6 +165,7 @@ def reconcile_open(ctx: Context, study: Study, orphans: dict[str, Orphan]) -> Fi
         slot, found = open_slot(ctx, study, record)
         slots.append(slot)
         parts.append(found)
+    parts.append(earlier_expiries(study, slots))
     numbers = [batch_number(h.address) for h in ctx.hits if h.study == study.name]
     grown, found = grow(study, slots, max([0, *numbers, *map(batch_number, orphans)]) + 1)
     parts.append(found)
@@ -180,8 +188,11 @@ def assemble(ctx: Context, studies: dict[str, Study], considered: list[str],
              found: Findings) -> Plan:
     changes = tuple(sorted(found.changes, key=_sort_key))
     large = {c.study for c in changes if pays_large_fee(c)}
+    # A study whose file was removed long ago has nothing left to cost: keep it off the table.
+    acting = {c.study for c in changes}
+    costed = [name for name in considered if name in studies or name in acting]
     costs = tuple(cost_of(ctx, name, studies.get(name), changes, name in large)
-                  for name in considered)
+                  for name in costed)
     paths = {name: study.path for name, study in studies.items()}
     warnings = found.warnings + saving_warnings(costs, paths)
     return Plan(PLATFORM, ctx.environment, ctx.now, changes, found.drift, warnings, found.errors,

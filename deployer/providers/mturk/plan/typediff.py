@@ -79,5 +79,17 @@ def type_changes(want: HitType, hit: ObservedHit) -> tuple[Edit, ...]:
                               str(want.auto_approval_delay)))
     if _requirements_key(want.qualifications) != _requirements_key(hit.qualifications):
         changes.append(Edit("qualifications", describe_all(hit.qualifications),
-                              describe_all(want.qualifications)))
+                              describe_all(want.qualifications),
+                              detail=requirement_changes(hit.qualifications,
+                                                         want.qualifications)))
     return tuple(changes)
+
+
+def requirement_changes(old: tuple[Requirement, ...],
+                        new: tuple[Requirement, ...]) -> tuple[str, ...]:
+    """`- Locale In US`, `+ Locale In US,CA`: each requirement removed or added, whole."""
+    before = sorted(describe(r) for r in old)
+    after = sorted(describe(r) for r in new)
+    removed = [f"- {text}" for text in before if text not in after]
+    added = [f"+ {text}" for text in after if text not in before]
+    return (*removed, *added)

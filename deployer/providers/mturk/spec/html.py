@@ -28,7 +28,7 @@ _DOCTYPE = re.compile(r"^(?:\s|<!--.*?-->)*<!doctype\s+html\s*>", re.IGNORECASE 
 def check_html(
     text: str, shown: str, field: str = FIELD, origin: Pos = (1, 1)
 ) -> list[Problem]:
-    """Errors for an empty page, a missing doctype and unbalanced tags; a warning when
+    """Errors for an empty page, a missing doctype, unbalanced tags and a page where
     nothing can carry the assignmentId. `origin` is where the page starts in the file
     `shown` (not line 1 for the HTMLContent of a Question XML file)."""
     if not text.strip():
@@ -43,9 +43,10 @@ def check_html(
     problems = checker.problems
     if not checker.submits:
         problems.append(Problem(
-            shown, *origin, "warning", field,
-            'has no form field named "assignmentId" (nor a <crowd-form>); MTurk refuses a '
-            "submission without it, see the survey example",
+            shown, *origin, "error", field,
+            'has no form field named "assignmentId" (nor a <crowd-form>); MTurk refuses every '
+            'submission without it: add <input type="hidden" name="assignmentId"> to the form '
+            "(studies/survey.html shows how)",
         ))
     return problems
 

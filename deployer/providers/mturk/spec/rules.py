@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from deployer.providers.mturk.spec.links import link_problems
 from deployer.providers.mturk.spec.money import check_money, usd
+from deployer.providers.mturk.spec.pay import check_pay, check_review_time, minimum_pay
 from deployer.providers.mturk.spec.qualifications import requirements
 from deployer.providers.mturk.spec.question import Rendered, render_question
 from deployer.providers.mturk.spec.values import PLACEHOLDER_HINTS, PLACEHOLDERS, closes_at_problem
@@ -27,6 +28,7 @@ from deployer.spec.values import UNITS
 DAY = 86_400
 LIMITS = {  # seconds, as MTurk enforces them (reference §4.1)
     "assignment_duration": (30, MAX_LIFETIME_DAYS * DAY),
+    "estimated_duration": (30, MAX_LIFETIME_DAYS * DAY),  # ours: never sent to MTurk
     "lifetime": (30, MAX_LIFETIME_DAYS * DAY),
     "auto_approval_delay": (0, 30 * DAY),
 }
@@ -57,6 +59,9 @@ def build_study(
     question = _question(usable, file, problems)
     quals = _qualifications(usable, problems)
     check_money(usable, problems)
+    floor, source = minimum_pay(usable, file, problems)
+    check_pay(usable, durations, floor, source, problems)
+    check_review_time(usable, durations, problems)
     if has_errors(problems) or question is None or quals is None:
         return None, problems
     data = doc.data
@@ -84,6 +89,9 @@ def build_study(
                    for o in data.get("only", ())),
         budget=usd(data["budget"]) if "budget" in data else None,
         digest=_digest(raw, question.files),
+        estimated_duration=durations["estimated_duration"],
+        question_file=_question_file(data["question"]),
+        minimum_hourly_pay=floor,
     )
     return study, problems
 
@@ -92,6 +100,10 @@ def _repeat_default(data: dict[str, Any]) -> Literal["allowed", "excluded"]:
     """One response per person is the default once a study spans more than one HIT."""
     per_hit = data.get("max_assignments_per_hit")
     return "excluded" if per_hit is not None and data["assignments"] > per_hit else "allowed"
+
+
+def _question_file(spec: dict[str, Any]) -> str:
+    return str(spec.get("html_file") or spec.get("xml_file") or "")
 
 
 def _without_empty_lists(doc: Document) -> Document:
@@ -162,6 +174,11 @@ def _closes_at(usable: _Usable, problems: list[Problem], now: datetime) -> datet
     moment, message = closes_at_problem(str(usable.get("closes_at")), now)
     if message:
         problems.append(usable.doc.problem(("closes_at",), message))
+    elif moment is not None and moment <= now and usable.get("state", "open") != "closed":
+        problems.append(usable.doc.problem(("closes_at",), (
+            f"is {moment:%Y-%m-%dT%H:%M:%SZ}, which has passed: no HIT of this study can be "
+            "created, and `deploy apply` expires the open ones; move it later, or set "
+            "`state: closed`"), "warning"))
     return moment
 
 

@@ -34,6 +34,7 @@ max_assignments_per_hit: 9      # batch size: 9 or fewer keeps the fee at 20%
 # budget: "20.00"               # optional cap on rewards + fees for the whole study
 
 assignment_duration: 30m        # time to finish once accepted: 90s, 45m, 2h, 7d, 1w
+estimated_duration: 5m          # what the task usually takes; validate shows the pay per hour
 auto_approval_delay: 3d         # unreviewed work is approved and paid after this
 lifetime: 7d                    # how long HITs take new workers
 # closes_at: "2027-01-31T17:00:00Z"   # ... or a fixed end (replace lifetime with it)
@@ -53,7 +54,8 @@ qualifications:                 # who may work on it; all must hold; at most 10
   # - custom: {{id: YOUR_QUALIFICATION_TYPE_ID, comparator: does_not_exist}}
 
 # production: true              # allow this study on production (real money)
-# state: closed                 # expire all of its HITs now
+# state: paused                 # expire its HITs now, reopen them later with `state: open`
+# state: closed                 # the study is over: expire all of its HITs now
 """
 
 

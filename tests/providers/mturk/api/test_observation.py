@@ -18,8 +18,9 @@ from deployer.engine import lockfile
 from deployer.engine.results import FileCache
 from deployer.engine.session import lock_format, make_plan
 from deployer.engine.workspace import Workspace
-from deployer.providers.mturk.api.client import Endpoint, MTurk
+from deployer.providers.mturk.api.client import MTurk
 from deployer.providers.mturk.api.connection import MTurkConnection
+from deployer.providers.mturk.api.endpoint import Endpoint
 from deployer.providers.mturk.api.steps import intent
 from deployer.providers.mturk.observed import Observed
 from deployer.providers.mturk.plan.payloads import Create

@@ -236,12 +236,16 @@ def test_more_assignments_and_later_expiry_are_one_extend() -> None:
     assert [c.field for c in extend.edits] == ["max_assignments", "expires_at"]
 
 
-def test_earlier_expiry_in_the_future_is_an_error() -> None:
-    s = study()
-    p = run([replace(s, lifetime=3 * 86400)], *deployed(s))
+def test_earlier_expiry_in_the_future_is_one_error_for_the_whole_edit() -> None:
+    s = study(assignments=54, max_assignments_per_hit=9)
+    p = run([replace(s, lifetime=3 * 86400)], *deployed(s, 9, 9, 9, 9, 9, 9))
     assert not actions(p)
-    assert "earlier than its current expiry" in p.errors[0].message
-    assert "cannot shorten" in p.errors[0].hint
+    [error] = p.errors
+    assert error.address == "emotion"
+    assert error.message == (
+        "studies/emotion.yaml asks 6 HITs (emotion/b1..b6) to expire earlier than they do now "
+        "(emotion/b1: at 2026-12-02T12:00:00Z instead of 2026-12-06T12:00:00Z)")
+    assert "cannot shorten" in error.hint
 
 
 def test_a_batch_that_ran_its_course_needs_nothing() -> None:

@@ -90,7 +90,14 @@ def test_each_form_maps_to_a_requirement(
         ("percent_approved: {atleast: 95}", "11:24: error: qualifications[0].percent_approved"
          '.atleast: unknown field; did you mean "at_least"?'),
         ("hits_approved: 1000", "11:20: error: qualifications[0].hits_approved: expected a "
-         "mapping (key: value lines), found the number 1000"),
+         "mapping (key: value lines), found the number 1000; write it like {at_least: 1000}"),
+        ("percent_approved: {at_least: 95%}", "11:34: error: qualifications[0].percent_approved"
+         '.at_least: expected a whole number, found the text "95%"; write the number without '
+         "%, like 95"),
+        ("locale: US", "11:13: error: qualifications[0].locale: expected a mapping (key: value "
+         'lines), found the text "US"; write it like {in: [US]}'),
+        ("locale: {in: US}", "11:18: error: qualifications[0].locale.in: expected a list, found "
+         'the text "US"; write it as a list, like [US]'),
         ("adult: false", "11:12: error: qualifications[0].adult: write `adult: true`, or remove "
          "this entry"),
         ("mastrs: true", '11:5: error: qualifications[0].mastrs: unknown field; did you mean '

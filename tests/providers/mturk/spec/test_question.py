@@ -108,9 +108,10 @@ def test_missing_html_file(tmp_path: Path) -> None:
         (f"{FORM}<script>if (a ]]> b) {{}}</script>", "page.html:2:78: error: "
          "question.html_file: contains ]]>, which would end the CDATA section MTurk reads the "
          "page from; write it as ]]&gt; or split it"),
-        ("<form><textarea name=answer></textarea></form>", 'page.html:1:1: warning: '
+        ("<form><textarea name=answer></textarea></form>", 'page.html:1:1: error: '
          'question.html_file: has no form field named "assignmentId" (nor a <crowd-form>); '
-         "MTurk refuses a submission without it, see the survey example"),
+         'MTurk refuses every submission without it: add <input type="hidden" '
+         'name="assignmentId"> to the form (studies/survey.html shows how)'),
     ],
 )
 def test_html_checks_point_into_the_html_file(tmp_path: Path, page: str, expected: str) -> None:
