@@ -177,6 +177,7 @@ def apply_command(
     (what succeeded is recorded: run apply again).
     """
     from deployer.engine import apply, lockfile, planfile
+    from deployer.engine.recorder import Recorder
     from deployer.engine.session import (
         applied_configs,
         check_environment,
@@ -201,10 +202,10 @@ def apply_command(
         if saved is None:
             planned = make_plan(workspace, provider, environment, connection, desired,
                                 _options(study, skip_sandbox_check, adopt))
-            plan, env_lock, path = planned.plan, planned.env, planned.lock_path
+            plan, env_lock, path, lock = planned.plan, planned.env, planned.lock_path, planned.lock
             configs = applied_configs(desired.studies, study)
         else:
-            path, _lock, env_lock = current_env(workspace, provider, environment)
+            path, lock, env_lock = current_env(workspace, provider, environment)
             env_lock = planfile.check_fresh(saved, env_lock, desired)
             again = make_plan(workspace, provider, environment, connection, desired,
                               saved.binding.options())
@@ -216,8 +217,8 @@ def apply_command(
         if plan.has_changes and not _confirmed(plan, auto_approve, saved is not None):
             typer.echo("Apply cancelled.")
             return
-        recorder = apply.Recorder(path, env_lock, lock_format(workspace))
-        outcome = apply.execute(plan, connection, recorder, configs, utc_now, typer.echo)
+        with Recorder(path, env_lock, lock_format(workspace), baseline=lock) as recorder:
+            outcome = apply.execute(plan, connection, recorder, configs, utc_now, typer.echo)
         _summarise(plan, outcome, connection.preview_note)
 
 

@@ -74,8 +74,8 @@ class Recorder(Protocol):
     def put(self, record: Any) -> None:
         """Insert a record, or replace the one with its table and key."""
 
-    def update(self, kind: type[T], match: Callable[[T], bool], **changes: Any) -> T:
-        """Change fields of the one record of `kind` that `match` picks; return it changed."""
+    def update(self, kind: type[T], key: tuple[str | int, ...], **changes: Any) -> T:
+        """Change fields of the record of `kind` with this key; return it changed."""
 
     def find(self, kind: type[T], match: Callable[[T], bool]) -> T | None:
         """The record of `kind` that `match` picks, as recorded now (None: there is none)."""

@@ -7,82 +7,17 @@ apply can be rerun and converges without doing anything twice.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any, TypeVar
+from dataclasses import dataclass
 
 from deployer.core.address import study_of
 from deployer.core.errors import DeployError
 from deployer.core.plan import Change, Plan
 from deployer.core.provider import Clock, Connection, Report
-from deployer.core.records import EnvLock
-from deployer.core.results import pseudonym
-from deployer.engine.lockfile import Format, LockWriter
+from deployer.engine.recorder import Recorder
 
-T = TypeVar("T")
 WORKERS = 4  # independent changes run concurrently, gently enough for platforms' rate limits
-
-
-class Recorder:
-    """The environment's record; each change is on disk before the call that made it returns.
-
-    Changes that arrive while a write is in progress go to disk together in the next write
-    (a group commit), so concurrent changes do not queue up one lockfile write each.
-    """
-
-    def __init__(self, path: Path, env: EnvLock, fmt: Format) -> None:
-        self._writer = LockWriter(path, fmt)
-        self._env = env
-        self._changes = 0  # made in memory
-        self._saved = 0  # of those, on disk
-        self._memory = threading.Lock()
-        self._disk = threading.Lock()
-
-    def put(self, record: Any) -> None:
-        self._commit(lambda env: env.with_record(record))
-
-    def update(self, kind: type[T], match: Callable[[T], bool], **changes: Any) -> T:
-        updated: list[T] = []
-
-        def change(env: EnvLock) -> EnvLock:
-            found = [r for r in env.of(kind) if match(r)]
-            if not found:
-                raise DeployError("the lockfile no longer records what this plan changes (was "
-                                  "it replaced meanwhile?); run `deploy plan` again")
-            updated.append(replace(found[0], **changes))  # type: ignore[type-var]
-            return env.with_record(updated[0])
-
-        self._commit(change)
-        return updated[0]
-
-    def find(self, kind: type[T], match: Callable[[T], bool]) -> T | None:
-        with self._memory:
-            return next((r for r in self._env.of(kind) if match(r)), None)
-
-    def pseudonym(self, worker: str) -> str:
-        return pseudonym(self._env.pseudonym_key, worker)
-
-    def applied(self, study: str, config_hash: str) -> None:
-        if config_hash not in self._env.applied_hashes(study):
-            self._commit(lambda env: env.with_applied(study, config_hash))
-
-    def _commit(self, change: Callable[[EnvLock], EnvLock]) -> None:
-        with self._memory:
-            self._env = change(self._env)
-            self._changes += 1
-            mine = self._changes
-        with self._disk:
-            if self._saved >= mine:
-                return  # another thread's write already carried this change
-            with self._memory:
-                env, upto = self._env, self._changes
-            saved = self._writer.save(env)
-            with self._memory:
-                self._env = replace(self._env, serial=saved.serial)
-                self._saved = upto
 
 
 @dataclass(frozen=True)
