@@ -27,6 +27,7 @@ from pathlib import Path
 import boto3
 
 from deployer.core.provider import PlanOptions
+from deployer.core.review import Desired
 from deployer.engine.session import make_plan
 from deployer.engine.workspace import Workspace
 from deployer.providers.mturk.api.client import Endpoint, MTurk
@@ -95,7 +96,7 @@ def measure_plan(root: Path, url: str, hits: int) -> str:
     calls: list[str] = []
     started = time.perf_counter()
     planned = make_plan(workspace, MTURK, "local", MTurkConnection(counting(url, calls)),
-                        studies, PlanOptions())
+                        Desired(studies), PlanOptions())
     elapsed = time.perf_counter() - started
     assert not planned.plan.changes, "apply left something to do"
     pages = calls.count("ListHITs")
