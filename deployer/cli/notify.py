@@ -32,6 +32,7 @@ def notify_command(
 ) -> None:
     """Send a message to the workers of a study. Each worker gets a message at most once:
     running the same command again sends it only to workers who joined since."""
+    from deployer.cli.progress import Echo
     from deployer.core.messages import AUDIENCES, Message
     from deployer.engine import lockfile
     from deployer.engine.recorder import Recorder
@@ -61,7 +62,7 @@ def notify_command(
         with Recorder(path, env_lock, lock_format(workspace), baseline=lock) as recorder, \
                 open_environment(workspace, provider, env, endpoint_url, profile) as connection:
             delivery = connection.notify(env_lock, Message(study, subject, message, to),
-                                         recorder, typer.echo)
+                                         recorder, Echo())
     typer.echo(f"Sent to {plural(delivery.sent, 'worker')}.")
     if delivery.already:
         typer.echo(f"{plural(delivery.already, 'worker')} had it already.")

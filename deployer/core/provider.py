@@ -24,7 +24,17 @@ from deployer.core.status import Status
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
-Report = Callable[[str], None]
+
+
+class Report(Protocol):
+    """What a connection tells about a change it carries out (the cli decides how to show it)."""
+
+    def __call__(self, line: str) -> None:
+        """One line of what was done, such as `emotion/b1: created 3AB... (9 assignments)`."""
+
+    def link(self, url: str) -> None:
+        """A page worth opening that many changes may share (MTurk's preview of a HIT type):
+        shown once however many changes report it."""
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,11 @@ class Recorder:
             applied = tuple((s, tuple(sorted(h))) for s, h in sorted(self._applied.items()))
         return replace(self._env, records=records, applied=applied)
 
+    def checkpoint(self) -> EnvLock:
+        """Write the lockfile with every change so far, and keep the journal: calls still in
+        flight may add to it before the process ends (the next command folds those in)."""
+        return self._writer.save(self.snapshot())
+
     def close(self) -> EnvLock:
         """Write the lockfile with every change, then delete the journal."""
         env = self.snapshot()
