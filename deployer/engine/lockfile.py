@@ -1,4 +1,5 @@
-"""deploy.lock: read (upgrading old versions), write atomically, and hold the apply lock.
+"""deploy.lock: read (upgrading old versions, folding in apply journals), write atomically,
+and hold the apply lock.
 
 The lockfile is JSON with sorted keys, 2-space indent and a trailing newline, so git diffs stay
 small. Version 2 keys environments by platform (`mturk/sandbox`), each with its own lineage and
@@ -10,7 +11,6 @@ provider's business: a table of the environment's object per record type (`hits`
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import getpass
 import json
@@ -26,7 +26,7 @@ from typing import Any
 from deployer.core.errors import LockError
 from deployer.core.records import LOCK_VERSION, EnvLock, Lock, env_key
 from deployer.core.results import new_pseudonym_key
-from deployer.engine import journal, lockshape
+from deployer.engine import diskio, journal, lockshape
 from deployer.engine.workspace import WORKDIR, workdir
 
 
@@ -43,7 +43,7 @@ def read(path: Path, fmt: Format) -> Lock:
     there is neither. Journals a crash left behind are folded into the file first."""
     if not journal.pending(path):
         return read_file(path, fmt)
-    with _exclusive(_guard(path)):
+    with diskio.exclusive(_guard(path)):
         lock = read_file(path, fmt)
         folded = lock
         live: list[tuple[Path, journal.Entries]] = []
@@ -75,13 +75,14 @@ def _write_fold(path: Path, before: Lock, after: Lock, journals: list[Path]) -> 
         key: replace(env, serial=env.serial + 1) if before.environments.get(key) != env else env
         for key, env in after.environments.items()})
     try:
-        _atomic_write(path, encode(bumped))
+        diskio.atomic_write(path, encode(bumped))
         return bumped
     except OSError as error:
         names = ", ".join(str(j) for j in journals)
         raise LockError(f"cannot fold the records of an interrupted apply ({names}) into "
-                        f"{path}: {_reason(error)}; they stay safe in the journal until deploy "
-                        "can write the lockfile (free some space, or make it writable)") from None
+                        f"{path}: {diskio.reason(error)}; they stay safe in the journal until "
+                        "deploy can write the lockfile (free some space, or make it writable)"
+                        ) from None
 
 
 def read_file(path: Path, fmt: Format) -> Lock:
@@ -180,14 +181,14 @@ class LockWriter:
 
     def save(self, env: EnvLock, then: Callable[[], None] = lambda: None) -> EnvLock:
         """Write `env` (serial + 1); `then` runs under the same lock, after the write."""
-        with _exclusive(self._guard):
+        with diskio.exclusive(self._guard):
             current = self._current()
             saved = replace(env, serial=_serial(current, env) + 1)
             lock = replace(current, environments={**current.environments, env.name: saved})
             try:
-                _atomic_write(self.path, encode(lock))
+                diskio.atomic_write(self.path, encode(lock))
             except OSError as error:
-                raise LockError(f"cannot write {self.path}: {_reason(error)}") from None
+                raise LockError(f"cannot write {self.path}: {diskio.reason(error)}") from None
             self._last, self._signature = lock, _signature(self.path)
             then()
         return saved
@@ -203,7 +204,7 @@ class LockWriter:
 @contextlib.contextmanager
 def writing(path: Path) -> Iterator[None]:
     """Hold the lock that writers and journal folds of the lockfile at `path` take."""
-    with _exclusive(_guard(path, create=True)):
+    with diskio.exclusive(_guard(path, create=True)):
         yield
 
 
@@ -231,53 +232,6 @@ def _serial(current: Lock, env: EnvLock) -> int:
     return max(env.serial, on_disk.serial if on_disk else 0)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    """Replace the file at once or not at all; a failed write leaves no temporary file behind
-    (it would keep a full disk full for the rerun). Called under the writing lock, so any other
-    temporary file is a killed writer's: removed too."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
-    try:
-        with open(temp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
-def _reason(error: OSError) -> str:
-    if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-        return f"{error.strerror} (the disk or your quota is full)"
-    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"{error.strerror} (the file or its folder is read-only)"
-    return error.strerror or str(error)
-
-
-@contextlib.contextmanager
-def _exclusive(path: Path) -> Iterator[None]:
-    try:
-        handle = open(path, "a+")  # noqa: SIM115 - closed below, after the lock is released
-    except OSError as error:
-        raise LockError(f"cannot lock {path}: {_reason(error)}") from None
-    with handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 @contextlib.contextmanager
 def apply_lock(root: Path, environment: str, operation: str) -> Iterator[None]:
     """One apply at a time per environment: an OS lock, released even if the process dies."""
@@ -285,7 +239,7 @@ def apply_lock(root: Path, environment: str, operation: str) -> Iterator[None]:
     try:
         handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - closed by `with` below
     except OSError as error:
-        raise LockError(f"cannot take the apply lock {path}: {_reason(error)}") from None
+        raise LockError(f"cannot take the apply lock {path}: {diskio.reason(error)}") from None
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

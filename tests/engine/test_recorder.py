@@ -227,3 +227,19 @@ def test_a_read_only_folder_is_a_clear_error(tmp_path: Path) -> None:
     finally:
         tmp_path.chmod(0o755)
     assert len(journals(path)) == 1
+
+
+def test_a_full_disk_while_folding_a_crashed_applys_journal_is_a_clear_error(
+        tmp_path: Path) -> None:
+    path = tmp_path / "deploy.lock"
+    big = EnvLock("mturk", "production", "prod", records=tuple(hit(n) for n in range(1, 40)))
+    lockfile.LockWriter(path, FORMAT).save(big)
+    crash(path)
+    with pytest.raises(LockError) as caught, resource_limit():
+        lockfile.read(path, FORMAT)
+    assert str(caught.value).startswith("cannot fold the records of an interrupted apply (")
+    assert "File too large (the disk or your quota is full); they stay safe in the journal" \
+        in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".deploy", "deploy.lock"]
+    assert len(journals(path)) == 1
+    assert len(lockfile.read(path, FORMAT).env("mturk", "sandbox").records) == 4  # type: ignore[union-attr]
