@@ -17,13 +17,13 @@ def test_whole_floats_validate_plan_and_apply_as_integers(
     float halfway through the apply; `assignments: 9.0` validated, then plan crashed."""
     url, _emulator = served
     write_study(project, assignments="18.0", max_assignments_per_hit="9.0",
-                lifetime="3600.0", auto_approval_delay="0.0",
+                lifetime="3600.0", auto_approval_delay="86400.0",
                 qualifications="\n  - percent_approved: {at_least: 95.0}")
     validated = deploy(capsys, "validate")
-    assert (validated.code, validated.out.strip()) == (0, "1 study valid")
+    assert validated.code == 0 and "1 study valid" in validated.out, validated.out
     applied = deploy(capsys, "apply", "--auto-approve", "--endpoint-url", url)
     assert applied.code == 0, applied.err
-    assert "Apply complete! 2 actions done." in applied.out
+    assert "Apply complete!" in applied.out
     hits = all_hits(url)
     assert sorted(h["MaxAssignments"] for h in hits) == [9, 9]
     assert {h["QualificationRequirements"][0]["IntegerValues"][0] for h in hits} == {95}
