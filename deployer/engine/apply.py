@@ -109,16 +109,18 @@ class _Run:
         self.done = 0
         self.failed: list[tuple[str, str]] = []
         self.stopped: set[str] = set()  # addresses with a failed change: later stages skip them
+        self.halted = False  # an error in this thread: start nothing more
 
     def go(self) -> Outcome:
         for study in sorted(set(self.configs) - set(self.left)):
             self.recorder.applied(study, self.configs[study])  # nothing to do: it is applied
         pool = ThreadPoolExecutor(max_workers=WORKERS)
         running: set[Future[None]] = set()
-        told = False
+        told = abandon = False
         try:
             while running or (any(self.stages) and not self.brake.presses):
                 if self.brake.presses > 1:
+                    abandon = True
                     return self._outcome(abandoned=len(running))
                 if self.brake.presses and not told:
                     told = True
@@ -131,10 +133,10 @@ class _Run:
                 self.events.tick()
             return self._outcome()
         except BaseException:
-            self.brake.press()  # lanes still running start nothing more
+            self.halted = True  # lanes still running start nothing more; they are waited for
             raise
         finally:
-            pool.shutdown(wait=self.brake.presses < 2, cancel_futures=True)
+            pool.shutdown(wait=not abandon, cancel_futures=True)
 
     def _start(self, pool: ThreadPoolExecutor, running: set[Future[None]]) -> set[Future[None]]:
         """Start lanes of the current stage while there is room; a stage starts once the one
@@ -154,7 +156,7 @@ class _Run:
 
     def _lane(self, lane: Lane) -> None:
         for index, change in lane:
-            if self.brake.presses:
+            if self.brake.presses or self.halted:
                 return
             result = self._carry_out(index, change)
             self.results.put(result)
