@@ -7,10 +7,13 @@ an integer from validation on, and anything not whole is a clear error.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from spec_helpers import BASE, edit, lines, load
+
+from deployer.providers.mturk import fees
 
 QUALIFIED = BASE + (
     "qualifications:\n"
@@ -77,3 +80,24 @@ def test_ten_thousand_hits_are_still_a_study(tmp_path: Path) -> None:
     text = edit(BASE, "assignments", "assignments: 90000")
     loaded = load(tmp_path, text)
     assert loaded.errors == () and len(loaded.studies) == 1
+
+
+def test_the_schemas_largest_study_validates_with_its_fee_advice(tmp_path: Path) -> None:
+    """assignments: 1000000000 in one HIT used to run past two minutes: the saving of batches
+    of 9 was summed over 111 million batches."""
+    text = edit(BASE, "assignments", "assignments: 1000000000")
+    loaded = load(tmp_path, edit(text, "max_assignments_per_hit", ""))
+    assert loaded.errors == () and len(loaded.studies) == 1
+    assert any("add max_assignments_per_hit: 9 to save $200,000,000.00" in p.message
+               for p in loaded.warnings), [p.message for p in loaded.warnings]
+
+
+@pytest.mark.parametrize(("assignments", "per_hit"), [(1, None), (9, 9), (10, 9), (95, 9),
+                                                      (1000, 7), (37, 40), (18, 9)])
+def test_the_cost_of_a_study_is_the_sum_over_its_batches(assignments: int,
+                                                         per_hit: int | None) -> None:
+    reward = Decimal("1.37")
+    for masters in (False, True):
+        by_batch = sum((fees.hit_cost(reward, size, masters)
+                        for size in fees.batch_sizes(assignments, per_hit)), Decimal("0.00"))
+        assert fees.study_cost(reward, assignments, per_hit, masters) == by_batch
