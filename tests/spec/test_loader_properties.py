@@ -90,3 +90,22 @@ def test_any_edit_of_a_study_file_gives_problems_or_studies(
 def test_any_bytes_give_problems_or_studies(tmp_path: Path, raw: bytes) -> None:
     (tmp_path / "pilot.yaml").write_bytes(raw)
     check(load_studies([tmp_path], build_study))
+
+
+counts = st.one_of(st.integers(min_value=-1, max_value=10**10), st.none(),
+                   st.floats(min_value=0, max_value=1e10), st.sampled_from([9.0, 1e9, 0.5]))
+
+
+@PROPERTIES
+@given(assignments=counts, per_hit=counts, percent=counts, lifetime=counts)
+def test_any_sizes_within_the_schema_validate_and_plan_quickly(
+        tmp_path: Path, assignments: object, per_hit: object, percent: object,
+        lifetime: object) -> None:
+    """The schema allows a billion assignments: what validates at any size must also plan,
+    within the deadline (it used to take minutes, or gigabytes, at the top of the range)."""
+    study = yaml.safe_load(BASE) | {
+        "assignments": assignments, "max_assignments_per_hit": per_hit, "lifetime": lifetime,
+        "qualifications": [{"percent_approved": {"at_least": percent}}]}
+    study = {key: value for key, value in study.items() if value is not None}
+    (tmp_path / "pilot.yaml").write_text(json.dumps(study), encoding="utf-8")
+    check(load_studies([tmp_path], build_study))
