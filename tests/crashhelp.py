@@ -78,6 +78,19 @@ def deploy_process(project: Path, *args: str,
 
 
 def lockfile_holds(project: Path, text: str) -> Callable[[], bool]:
-    """True once the local lockfile contains `text` (an intent, say)."""
-    path = project / ".deploy" / "local.lock"
-    return lambda: path.exists() and text in path.read_text(errors="replace")
+    """True once the local lockfile, or the journal of the apply under way, contains `text`
+    (an intent, say; the journal writes its JSON without spaces)."""
+    folder = project / ".deploy"
+    compact = text.replace(": ", ":").replace(", ", ",")
+
+    def holds() -> bool:
+        for path in [folder / "local.lock", *folder.glob("local.lock.*.journal")]:
+            try:
+                found = path.read_text(errors="replace")
+            except FileNotFoundError:
+                continue
+            if text in found or compact in found:
+                return True
+        return False
+
+    return holds

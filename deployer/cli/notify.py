@@ -32,8 +32,10 @@ def notify_command(
 ) -> None:
     """Send a message to the workers of a study. Each worker gets a message at most once:
     running the same command again sends it only to workers who joined since."""
+    from deployer.cli.progress import Echo
     from deployer.core.messages import AUDIENCES, Message
-    from deployer.engine import apply, lockfile
+    from deployer.engine import lockfile
+    from deployer.engine.recorder import Recorder
     from deployer.engine.session import (
         check_environment,
         current_env,
@@ -51,16 +53,16 @@ def notify_command(
             raise DeployError(f"{name} must have 1 to {limit} characters (it has {len(text)})")
     _check_scope(study, env)
     with lockfile.apply_lock(workspace.root, env, "deploy notify"):
-        path, _lock, env_lock = current_env(workspace, provider, env)
+        path, lock, env_lock = current_env(workspace, provider, env)
         if not any(getattr(r, "study", "") == study for r in env_lock.records):
             raise DeployError(f"nothing of study {study} is recorded in {env.upper()}")
         if not _confirmed(study, to, env, yes):
             typer.echo("Not sent.")
             return
-        recorder = apply.Recorder(path, env_lock, lock_format(workspace))
-        with open_environment(workspace, provider, env, endpoint_url, profile) as connection:
+        with Recorder(path, env_lock, lock_format(workspace), baseline=lock) as recorder, \
+                open_environment(workspace, provider, env, endpoint_url, profile) as connection:
             delivery = connection.notify(env_lock, Message(study, subject, message, to),
-                                         recorder, typer.echo)
+                                         recorder, Echo())
     typer.echo(f"Sent to {plural(delivery.sent, 'worker')}.")
     if delivery.already:
         typer.echo(f"{plural(delivery.already, 'worker')} had it already.")

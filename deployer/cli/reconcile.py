@@ -14,15 +14,14 @@ from typing import TYPE_CHECKING
 import typer
 
 from deployer.cli.app import app
-from deployer.core.errors import DeployError, RefusedError, ValidationError
-from deployer.core.text import money, plural, signed
+from deployer.core.errors import DeployError, ValidationError
+from deployer.core.text import plural
 
 if TYPE_CHECKING:
     from deployer.core.plan import Plan
     from deployer.core.provider import PlanOptions, Provider
     from deployer.core.review import Desired
     from deployer.core.status import Status
-    from deployer.engine.apply import Outcome
     from deployer.engine.workspace import Workspace
 
 ENVIRONMENTS = "local|sandbox|production"
@@ -174,9 +173,11 @@ def apply_command(
     `deploy plan --out`.
 
     Exit codes: 0 applied, nothing to do, or confirmation declined; 1 error or a failed action
-    (what succeeded is recorded: run apply again).
+    (what succeeded is recorded: run apply again); 130 interrupted by Ctrl-C.
     """
-    from deployer.engine import apply, lockfile, planfile
+    from deployer.cli import applying
+    from deployer.engine import lockfile, planfile
+    from deployer.engine.recorder import Recorder
     from deployer.engine.session import (
         applied_configs,
         check_environment,
@@ -201,10 +202,10 @@ def apply_command(
         if saved is None:
             planned = make_plan(workspace, provider, environment, connection, desired,
                                 _options(study, skip_sandbox_check, adopt))
-            plan, env_lock, path = planned.plan, planned.env, planned.lock_path
+            plan, env_lock, path, lock = planned.plan, planned.env, planned.lock_path, planned.lock
             configs = applied_configs(desired.studies, study)
         else:
-            path, _lock, env_lock = current_env(workspace, provider, environment)
+            path, lock, env_lock = current_env(workspace, provider, environment)
             env_lock = planfile.check_fresh(saved, env_lock, desired)
             again = make_plan(workspace, provider, environment, connection, desired,
                               saved.binding.options())
@@ -213,48 +214,25 @@ def apply_command(
         typer.echo(_render(plan, "text"), nl=False)
         if plan.errors:
             raise typer.Exit(1)
-        if plan.has_changes and not _confirmed(plan, auto_approve, saved is not None):
+        if plan.has_changes and not applying.confirmed(plan, auto_approve, saved is not None):
             typer.echo("Apply cancelled.")
             return
-        recorder = apply.Recorder(path, env_lock, lock_format(workspace))
-        outcome = apply.execute(plan, connection, recorder, configs, utc_now, typer.echo)
-        _summarise(plan, outcome, connection.preview_note)
+        carry_on = _again(environment, saved is not None)
+        with Recorder(path, env_lock, lock_format(workspace), baseline=lock) as recorder:
+            outcome, links = applying.carry_out(plan, connection, recorder, configs, utc_now,
+                                                carry_on)
+        notes = (provider.platform.thing, connection.preview_note)
+    applying.summarise(plan, outcome, links, notes, carry_on)
 
 
-def _confirmed(plan: Plan, auto_approve: bool, saved: bool) -> bool:
-    production = plan.environment == "production"
-    if auto_approve or (saved and not production):
-        return True
-    if not sys.stdin.isatty():
-        raise RefusedError("refusing to apply without a terminal to confirm; "
-                           "pass --auto-approve (for CI) after reviewing the plan")
-    spend = f"est. {signed(plan.added_cost)}"
-    if production:
-        balance = f", balance {money(plan.balance)}" if plan.balance is not None else ""
-        typer.echo(f"\nThis spends REAL MONEY on PRODUCTION ({spend}{balance}).")
-        answer: str = typer.prompt("Type 'production' to confirm", default="")
-        return answer == "production"
-    question = f"\nDo you want to perform these actions in {plan.environment.upper()} ({spend})?"
-    typer.echo(question + " Only 'yes' will be accepted.")
-    answer = typer.prompt("Enter a value", default="")
-    return answer == "yes"
+def _again(environment: str, saved: bool) -> str:
+    """What carries on after an apply that did not finish."""
+    env = "" if environment == "local" else f" --env {environment}"
+    if saved:
+        return f"plan again (`deploy plan{env} --out FILE`) and apply that plan"
+    return f"run `deploy apply{env}` again"
 
 
-def _summarise(plan: Plan, outcome: Outcome, preview_note: str) -> None:
-    if outcome.ok:
-        if plan.has_changes:
-            typer.echo(f"\nApply complete! {plural(outcome.done, 'action')} done.")
-            if preview_note:
-                typer.echo(preview_note)
-        return
-    typer.echo(f"\nApply failed: {outcome.done} of {plural(len(plan.changes), 'action')} done; "
-               f"{plural(len(outcome.failed), 'batch', 'batches')} stopped on an error:",
-               err=True)
-    for address, error in outcome.failed:
-        typer.echo(f"  {address}: {error}", err=True)
-    typer.echo("Completed actions are recorded in the lockfile; fix the problem and run "
-               "`deploy apply` again: it carries on safely.", err=True)
-    raise typer.Exit(1)
 
 
 @app.command("status",

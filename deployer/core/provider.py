@@ -24,7 +24,17 @@ from deployer.core.status import Status
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
-Report = Callable[[str], None]
+
+
+class Report(Protocol):
+    """What a connection tells about a change it carries out (the cli decides how to show it)."""
+
+    def __call__(self, line: str) -> None:
+        """One line of what was done, such as `emotion/b1: created 3AB... (9 assignments)`."""
+
+    def link(self, url: str) -> None:
+        """A page worth opening that many changes may share (MTurk's preview of a HIT type):
+        shown once however many changes report it."""
 
 
 @dataclass(frozen=True)
@@ -74,8 +84,8 @@ class Recorder(Protocol):
     def put(self, record: Any) -> None:
         """Insert a record, or replace the one with its table and key."""
 
-    def update(self, kind: type[T], match: Callable[[T], bool], **changes: Any) -> T:
-        """Change fields of the one record of `kind` that `match` picks; return it changed."""
+    def update(self, kind: type[T], key: tuple[str | int, ...], **changes: Any) -> T:
+        """Change fields of the record of `kind` with this key; return it changed."""
 
     def find(self, kind: type[T], match: Callable[[T], bool]) -> T | None:
         """The record of `kind` that `match` picks, as recorded now (None: there is none)."""

@@ -1,4 +1,5 @@
-"""deploy.lock: read (upgrading old versions), write atomically, and hold the apply lock.
+"""deploy.lock: read (upgrading old versions, folding in apply journals), write atomically,
+and hold the apply lock.
 
 The lockfile is JSON with sorted keys, 2-space indent and a trailing newline, so git diffs stay
 small. Version 2 keys environments by platform (`mturk/sandbox`), each with its own lineage and
@@ -10,26 +11,23 @@ provider's business: a table of the environment's object per record type (`hits`
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import fcntl
 import getpass
 import json
 import os
 import socket
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from deployer.core import codec
 from deployer.core.errors import LockError
-from deployer.core.records import LOCK_VERSION, EnvLock, Lock, env_key, sort_records
-from deployer.core.results import lineage_key, new_pseudonym_key
+from deployer.core.records import LOCK_VERSION, EnvLock, Lock, env_key
+from deployer.core.results import new_pseudonym_key
+from deployer.engine import diskio, journal, lockshape
 from deployer.engine.workspace import WORKDIR, workdir
-
-ENV_FIELDS = frozenset({"lineage", "serial", "applied", "pseudonym_key"})
 
 
 @dataclass(frozen=True)
@@ -41,9 +39,56 @@ class Format:
 
 
 def read(path: Path, fmt: Format) -> Lock:
-    """The lockfile at `path`; an empty Lock when it does not exist yet."""
+    """The lockfile at `path` with every apply journal's records in it; an empty Lock when
+    there is neither. Journals a crash left behind are folded into the file first."""
+    if not journal.pending(path):
+        return read_file(path, fmt)
+    with diskio.exclusive(_guard(path)):
+        lock = read_file(path, fmt)
+        folded = lock
+        live: list[tuple[Path, journal.Entries]] = []
+        claimed: list[tuple[Path, int]] = []
+        try:
+            for found in journal.pending(path):
+                fd = journal.claim(found)
+                entries = journal.load(found, fmt.kinds)
+                if fd is None:  # a running apply's: read, never folded away from under it
+                    live.extend([(found, entries)] if entries else [])
+                    continue
+                claimed.append((found, fd))
+                if entries is not None:
+                    folded = journal.replay(folded, entries, found, path)
+            if folded != lock:
+                folded = _write_fold(path, lock, folded, [found for found, _ in claimed])
+            for found, _ in claimed:
+                found.unlink()
+        finally:
+            for _, fd in claimed:
+                os.close(fd)
+    for found, entries in live:
+        folded = journal.replay(folded, entries, found, path)
+    return folded
+
+
+def _write_fold(path: Path, before: Lock, after: Lock, journals: list[Path]) -> Lock:
+    bumped = replace(after, environments={
+        key: replace(env, serial=env.serial + 1) if before.environments.get(key) != env else env
+        for key, env in after.environments.items()})
     try:
-        text = path.read_text(encoding="utf-8")
+        diskio.atomic_write(path, encode(bumped))
+        return bumped
+    except OSError as error:
+        names = ", ".join(str(j) for j in journals)
+        raise LockError(f"cannot fold the records of an interrupted apply ({names}) into "
+                        f"{path}: {diskio.reason(error)}; they stay safe in the journal until "
+                        "deploy can write the lockfile (free some space, or make it writable)"
+                        ) from None
+
+
+def read_file(path: Path, fmt: Format) -> Lock:
+    """The lockfile itself, without journals; an empty Lock when it does not exist yet."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # a BOM from an editor is no harm
     except FileNotFoundError:
         return Lock()
     except OSError as error:
@@ -57,7 +102,10 @@ def read(path: Path, fmt: Format) -> Lock:
             f"{path}:{error.lineno}:{error.colno}: the lockfile is not valid JSON ({error.msg}); "
             "restore it from git (`git checkout -- deploy.lock`) or resolve the merge conflict"
         ) from None
-    return _decode(path, upgrade(path, data, fmt.legacy_platform), fmt.kinds)
+    except (ValueError, RecursionError):  # a number of thousands of digits, or [[[[...
+        raise LockError(f"{path}: the lockfile holds values nested or sized beyond any "
+                        f"lockfile deploy writes; {lockshape.restore_hint(path)}") from None
+    return lockshape.decode(path, upgrade(path, data, fmt.legacy_platform), fmt.kinds)
 
 
 def upgrade(path: Path, data: Any, legacy_platform: str) -> dict[str, Any]:
@@ -67,9 +115,9 @@ def upgrade(path: Path, data: Any, legacy_platform: str) -> dict[str, Any]:
         raise LockError(f"{path}: lockfile version {version} was written by a newer deploy "
                         f"(this one reads up to {LOCK_VERSION}); upgrade deploy, and leave the "
                         "file as it is")
-    if version == 1:
+    if version == 1 and not isinstance(version, bool):
         return _upgrade_v1(path, data, legacy_platform)
-    if version != LOCK_VERSION or not isinstance(data, dict):
+    if version != LOCK_VERSION or isinstance(version, bool) or not isinstance(data, dict):
         raise LockError(f"{path}: lockfile version {version!r} is not supported (expected "
                         f"{LOCK_VERSION}); upgrade deploy or restore the file from git")
     return data
@@ -84,41 +132,6 @@ def _upgrade_v1(path: Path, data: dict[str, Any], platform: str) -> dict[str, An
             "environments": {env_key(platform, name): env for name, env in found.items()}}
 
 
-def _decode(path: Path, data: dict[str, Any], kinds: Mapping[str, Mapping[str, type]]) -> Lock:
-    found = data.get("environments", {})
-    if not isinstance(found, dict):
-        raise LockError(f"{path}: `environments` must be an object; restore the file from git")
-    environments: dict[str, EnvLock] = {}
-    for key, env in found.items():
-        platform, _, environment = str(key).partition("/")
-        tables = kinds.get(platform)
-        if tables is None or not environment:
-            raise LockError(f"{path}: environment {key!r} is not of a platform this deploy "
-                            f"knows ({', '.join(sorted(kinds))}); upgrade deploy or restore the "
-                            "file from git")
-        try:
-            environments[key] = _environment(platform, environment, env, tables)
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise LockError(
-                f"{path}: environment {key!r} is malformed ({error}); restore the file from git"
-            ) from None
-    return Lock(environments=environments)
-
-
-def _environment(platform: str, environment: str, env: dict[str, Any],
-                 tables: Mapping[str, type]) -> EnvLock:
-    unknown = sorted(set(env) - ENV_FIELDS - set(tables))
-    if unknown:
-        raise ValueError(f"unknown member {unknown[0]!r}")
-    records: list[Any] = [codec.load(kind, item) for table, kind in tables.items()
-                          for item in env.get(table, [])]
-    applied = tuple((study, tuple(hashes))
-                    for study, hashes in sorted(env.get("applied", {}).items()))
-    return EnvLock(platform, environment, lineage=str(env["lineage"]), serial=int(env["serial"]),
-                   records=sort_records(records), applied=applied,
-                   pseudonym_key=str(env.get("pseudonym_key") or lineage_key(str(env["lineage"]))))
-
-
 def encode(lock: Lock) -> str:
     environments: dict[str, Any] = {}
     for key, env in lock.environments.items():
@@ -130,20 +143,10 @@ def encode(lock: Lock) -> str:
         if env.pseudonym_key:
             data["pseudonym_key"] = env.pseudonym_key
         for record in env.records:
-            data.setdefault(record.table, []).append(encode_record(record))
+            data.setdefault(record.table, []).append(lockshape.encode_record(record))
         environments[key] = data
     return json.dumps({"version": LOCK_VERSION, "environments": environments}, indent=2,
                       sort_keys=True) + "\n"
-
-
-def encode_record(record: Any) -> dict[str, Any]:
-    # Direct rather than through codec.dump: a record is flat, and absent fields stay absent.
-    data: dict[str, Any] = {}
-    for field in dataclasses.fields(record):
-        value = getattr(record, field.name)
-        if value is not None:
-            data[field.name] = value.isoformat() if isinstance(value, datetime) else value
-    return data
 
 
 def fresh_env(platform: str, environment: str) -> EnvLock:
@@ -160,32 +163,55 @@ def ensure_env(lock: Lock, platform: str, environment: str) -> Lock:
 
 
 class LockWriter:
-    """Writes one environment's record into a lockfile, again and again.
+    """Writes one environment's record into a lockfile, keeping the other environments.
 
-    Other environments in the same file are kept; the file is re-read only when someone else
-    changed it since our last write, so apply's write after every change stays cheap.
+    The others are taken from the file as it is now; if it vanished meanwhile (a `git stash` in
+    another terminal), from what was last read or written, so that no write loses a record.
     """
 
-    def __init__(self, path: Path, fmt: Format) -> None:
+    def __init__(self, path: Path, fmt: Format, baseline: Lock | None = None) -> None:
         self.path = path
         self.format = fmt
-        parent = path.parent
-        self._guard = workdir(parent if parent.name == WORKDIR else parent / WORKDIR)
-        self._seen: tuple[tuple[int, int, int] | None, Lock] | None = None
+        self._guard = _guard(path, create=True)
+        # The whole file as last read or written; an environment of serial 0 was only ever in
+        # memory (a first apply's, or a saved plan's lineage), never in the file.
+        self._last = baseline if baseline is None else replace(baseline, environments={
+            key: env for key, env in baseline.environments.items() if env.serial})
+        self._signature: tuple[int, int, int] | None = None
 
-    def save(self, env: EnvLock) -> EnvLock:
-        with _exclusive(self._guard / f"{self.path.name}.writing"):
+    def save(self, env: EnvLock, then: Callable[[], None] = lambda: None) -> EnvLock:
+        """Write `env` (serial + 1); `then` runs under the same lock, after the write."""
+        with diskio.exclusive(self._guard):
             current = self._current()
             saved = replace(env, serial=_serial(current, env) + 1)
             lock = replace(current, environments={**current.environments, env.name: saved})
-            _atomic_write(self.path, encode(lock))
-            self._seen = (_signature(self.path), lock)
+            try:
+                diskio.atomic_write(self.path, encode(lock))
+            except OSError as error:
+                raise LockError(f"cannot write {self.path}: {diskio.reason(error)}") from None
+            self._last, self._signature = lock, _signature(self.path)
+            then()
         return saved
 
     def _current(self) -> Lock:
-        if self._seen is not None and self._seen[0] == _signature(self.path):
-            return self._seen[1]
-        return read(self.path, self.format)
+        signature = _signature(self.path)
+        if self._last is not None and (signature is None or signature == self._signature):
+            return self._last
+        self._last, self._signature = read_file(self.path, self.format), signature
+        return self._last
+
+
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Hold the lock that writers and journal folds of the lockfile at `path` take."""
+    with diskio.exclusive(_guard(path, create=True)):
+        yield
+
+
+def _guard(path: Path, create: bool = False) -> Path:
+    """The file whose flock serialises writers (and journal folds) of the lockfile at `path`."""
+    folder = journal.state_dir(path)
+    return (workdir(folder) if create else folder) / f"{path.name}.writing"
 
 
 def _signature(path: Path) -> tuple[int, int, int] | None:
@@ -206,35 +232,15 @@ def _serial(current: Lock, env: EnvLock) -> int:
     return max(env.serial, on_disk.serial if on_disk else 0)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
-@contextlib.contextmanager
-def _exclusive(path: Path) -> Iterator[None]:
-    with open(path, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 @contextlib.contextmanager
 def apply_lock(root: Path, environment: str, operation: str) -> Iterator[None]:
     """One apply at a time per environment: an OS lock, released even if the process dies."""
     path = workdir(root / WORKDIR) / f"{environment}.apply-lock"
-    with open(path, "a+", encoding="utf-8") as handle:
+    try:
+        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - closed by `with` below
+    except OSError as error:
+        raise LockError(f"cannot take the apply lock {path}: {diskio.reason(error)}") from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -246,8 +252,9 @@ def apply_lock(root: Path, environment: str, operation: str) -> Iterator[None]:
             ) from None
         handle.seek(0)
         handle.truncate()
-        handle.write(_holder(operation))
-        handle.flush()
+        with contextlib.suppress(OSError):  # naming the holder is a courtesy: a full disk
+            handle.write(_holder(operation))  # must not stop the apply from taking the lock
+            handle.flush()
         try:
             yield
         finally:

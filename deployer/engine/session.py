@@ -61,6 +61,7 @@ class Planned:
     plan: Plan
     env: EnvLock
     lock_path: Path
+    lock: Lock  # the whole lockfile as read for the plan
 
 
 def current_env(ws: Workspace, provider: Provider, environment: str) -> tuple[Path, Lock, EnvLock]:
@@ -77,4 +78,4 @@ def make_plan(ws: Workspace, provider: Provider, environment: str, connection: C
     path, lock, env = current_env(ws, provider, environment)
     observed = connection.observe(env, desired)
     result = plan_environment(provider, desired, lock, environment, observed, utc_now(), options)
-    return Planned(plan=result, env=env, lock_path=path)
+    return Planned(plan=result, env=env, lock_path=path, lock=lock)

@@ -25,9 +25,17 @@ def workdir(path: Path) -> Path:
     except (FileExistsError, NotADirectoryError):
         raise LockError(f"{path} is a file; deploy keeps its local state in that folder: "
                         "move the file away") from None
+    except OSError as error:
+        raise LockError(f"cannot create {path}, where deploy keeps its local state "
+                        f"({error.strerror}); make the project folder writable") from None
     ignore = path / ".gitignore"
     if not ignore.exists():
-        ignore.write_text("# deploy's local state: the emulator, the local lock, apply locks\n*\n")
+        try:
+            ignore.write_text("# deploy's local state: the emulator, the local lock, apply "
+                              "locks\n*\n")
+        except OSError as error:
+            raise LockError(f"cannot write {ignore} ({error.strerror}); make {path} "
+                            "writable") from None
     return path
 
 

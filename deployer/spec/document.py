@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from deployer.spec.files import Unreadable, printable, read_limited
 from deployer.spec.problems import NodePath, Pos, Problem, Severity, field_name, file_problem
 from deployer.spec.syntax import mark_pos, yaml_problem
 
@@ -25,6 +26,10 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
 _INT = "tag:yaml.org,2002:int"
 MAX_DEPTH = 64  # a study needs 5 levels; this stops runaway nesting long before Python does
+# Bounds that keep a hostile file from stalling CI; a real study is a few KB and a few hundred
+# values, so each is far beyond any study and far below what takes a second to check.
+MAX_FILE_BYTES = 256 * 1024
+MAX_VALUES = 5_000  # values after aliases are expanded: a 250-byte alias bomb makes billions
 
 
 class _Loader(yaml.SafeLoader):
@@ -76,11 +81,9 @@ class Document:
 def read_file(file: Path, shown: str) -> bytes | Problem:
     """The file's bytes, or the Problem that stops it from being read."""
     try:
-        return file.read_bytes()
-    except IsADirectoryError:
-        return file_problem(shown, "is a directory, not a study file")
-    except OSError as error:
-        return file_problem(shown, f"cannot read the file: {error.strerror or error}")
+        return read_limited(file, MAX_FILE_BYTES)
+    except Unreadable as error:
+        return file_problem(shown, f"{error}; a study file is a regular file of a few KB")
 
 
 def decode_document(raw: bytes, shown: str) -> Document | Problem:
@@ -103,7 +106,7 @@ def parse_document(text: str, shown: str) -> Document | Problem:
     except yaml.YAMLError as error:
         return yaml_problem(text, shown, error)
     except _Unreadable as error:
-        return file_problem(shown, error.message, *error.pos)
+        return Problem(shown, *error.pos, "error", field_name(error.path), error.message)
     except RecursionError:  # the composer recurses before the builder can count levels
         return file_problem(shown, _TOO_DEEP)
     finally:
@@ -120,6 +123,7 @@ def _document(loader: _Loader, shown: str) -> Document | Problem:
         return file_problem(
             shown, f"the top level must be fields like `title: ...`, found {kind}", line, column
         )
+    _check_size(node)
     builder = _Builder(loader, shown)
     data = builder.build(node, ())
     return Document(shown, data, builder.values, builder.keys, tuple(builder.problems),
@@ -132,10 +136,11 @@ _TOO_DEEP = f"is nested too deeply (more than {MAX_DEPTH} levels); a study needs
 class _Unreadable(Exception):
     """A structure that cannot become plain data: a cycle, or runaway nesting."""
 
-    def __init__(self, message: str, pos: Pos) -> None:
+    def __init__(self, message: str, pos: Pos, path: NodePath = ()) -> None:
         super().__init__(message)
         self.message = message
         self.pos = pos
+        self.path = path
 
 
 class _Builder:
@@ -155,10 +160,9 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             if node.style in ("'", '"'):
                 self.quoted.add(path)
-            return self.loader.construct_object(node, deep=True)
+            return self._scalar(node, path)
         if id(node) in self.inside:
-            raise _Unreadable("an alias refers to itself (*name inside &name); "
-                              "write the value out", mark_pos(node.start_mark))
+            raise _Unreadable(_SELF_ALIAS, mark_pos(node.start_mark))
         if len(path) > MAX_DEPTH:
             raise _Unreadable(_TOO_DEEP, mark_pos(node.start_mark))
         self.inside.add(id(node))
@@ -186,14 +190,37 @@ class _Builder:
                 problem="a key must be a plain name, not a list or mapping",
                 problem_mark=node.start_mark,
             )
-        return str(self.loader.construct_object(node))
+        return str(self._scalar(node, ()))
+
+    def _scalar(self, node: yaml.ScalarNode, path: NodePath) -> Any:
+        """The node's value, if it is text, a number, a boolean or empty.
+
+        An explicit tag (`!!int x`, `!!binary ...`) can ask PyYAML for a value it cannot make,
+        or for one (bytes, a date) that no study field holds; each is a problem at the node."""
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            # Only a number too long for Python to convert fails without a tag asking for it.
+            too_long = node.tag == _INT and node.value.lstrip("+-").isdigit()
+            raise _Unreadable(_unreadable_scalar(node, too_long),
+                              mark_pos(node.start_mark), path) from None
+        if isinstance(value, str) and not _encodable(value):
+            value = _join_surrogates(value, node, path)
+        if not isinstance(value, _PLAIN):
+            kind = "binary data" if isinstance(value, bytes) else "a date"
+            raise _Unreadable(
+                f"the tag {_tag_name(node.tag)} makes this value {kind}, which no study field "
+                "holds; remove the tag (write text in quotes)", mark_pos(node.start_mark), path)
+        return value
 
     def _check_duplicates(self, node: yaml.MappingNode, path: NodePath) -> None:
         seen: dict[str, int] = {}
         for key_node, _ in node.value:
             if key_node.tag == _MERGE or not isinstance(key_node, yaml.ScalarNode):
                 continue
-            key = str(self.loader.construct_object(key_node))
+            key = str(self._scalar(key_node, path))
             line, column = mark_pos(key_node.start_mark)
             if key in seen:
                 self.problems.append(Problem(
@@ -203,6 +230,74 @@ class _Builder:
                 ))
             else:
                 seen[key] = line
+
+
+_PLAIN = (str, int, float, bool, type(None))
+_SELF_ALIAS = "an alias refers to itself (*name inside &name); write the value out"
+_TOO_MANY = (f"holds more than {MAX_VALUES:,} values (an alias *name counts as every value it "
+             "repeats); a study needs a few hundred: shorten the lists")
+
+
+def _check_size(root: yaml.Node) -> None:
+    """Refuse a document whose aliases expand it beyond MAX_VALUES, before building it.
+
+    Aliases share nodes, so a small file can stand for an enormous tree (a "billion laughs");
+    each shared node's expanded size is counted once, which keeps this linear in the file."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, depth: int) -> int:
+        known = sizes.get(id(node))
+        if known == -1:
+            raise _Unreadable(_SELF_ALIAS, mark_pos(node.start_mark))
+        if known is not None:
+            return known
+        if depth > MAX_DEPTH:
+            raise _Unreadable(_TOO_DEEP, mark_pos(node.start_mark))
+        total = 1
+        if not isinstance(node, yaml.ScalarNode):
+            sizes[id(node)] = -1  # being counted: meeting it again means a cycle
+            children = node.value if isinstance(node, yaml.SequenceNode) else \
+                [part for pair in node.value for part in pair]
+            for child in children:
+                total += size(child, depth + 1)
+                if total > MAX_VALUES:
+                    raise _Unreadable(_TOO_MANY, (0, 0))
+        sizes[id(node)] = total
+        return total
+
+    size(root, 0)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _join_surrogates(text: str, node: yaml.Node, path: NodePath) -> str:
+    """PyYAML reads the escapes "\ud83d\ude00" (JSON's way to write 😀) as two halves; join
+    them. A half without its partner is no character at all: UTF-8 cannot carry it."""
+    try:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+    except UnicodeDecodeError:
+        raise _Unreadable("contains half of a UTF-16 surrogate pair (an escape like \\ud800) "
+                          "without the other half, which is not a character; remove it",
+                          mark_pos(node.start_mark), path) from None
+
+
+def _tag_name(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _unreadable_scalar(node: yaml.ScalarNode, too_long: bool) -> str:
+    value = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+    shown = printable(value)
+    if too_long:
+        return f"cannot read {shown} as a number ({len(node.value):,} digits); " \
+            "write a smaller one"
+    return f"the tag {_tag_name(node.tag)} cannot read {shown!r}; remove the tag"
 
 
 def _byte_position(raw: bytes, index: int) -> Pos:

@@ -20,6 +20,7 @@ from deployer.core.errors import ValidationError
 from deployer.core.review import Review
 from deployer.core.study import Study
 from deployer.spec.document import Document, decode_document, read_file
+from deployer.spec.files import printable
 from deployer.spec.problems import Problem, file_problem, has_errors
 
 __all__ = ["DEFAULT_DIR", "Loaded", "Problem", "load_studies", "require_valid", "valid_name"]
@@ -116,7 +117,7 @@ def _discover(paths: Sequence[Path]) -> tuple[list[tuple[Path, str]], list[Probl
         for file in found:
             if file.resolve() not in seen:
                 seen.add(file.resolve())
-                files.append((file, str(file)))
+                files.append((file, printable(str(file))))
     return files, problems
 
 
@@ -160,8 +161,8 @@ def _load_one(
 def _name_problems(name: str, shown: str, names: dict[str, str]) -> list[Problem]:
     if not valid_name(name):
         return [file_problem(
-            shown, f'the study name "{name}" (the file name) is not allowed: {NAME_HINT}; '
-            "rename the file",
+            shown, f'the study name "{printable(name)}" (the file name) is not allowed: '
+            f"{NAME_HINT}; rename the file",
         )]
     if name in names:
         return [file_problem(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime, timezone
+from typing import Any
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
 
@@ -48,3 +50,19 @@ def moment_problem(text: str) -> tuple[datetime | None, str]:
         return moment.astimezone(timezone.utc), ""
     except OverflowError:  # 9999-12-31T23:59-12:00 is past the last datetime in UTC
         return None, "is out of range"
+
+
+def whole_numbers(data: Any) -> Any:
+    """`data` with every whole floating-point number made an integer: `9.0` reads as 9.
+
+    YAML reads `assignments: 9.0` as a float; JSON Schema counts it as an integer, and so does
+    deploy, consistently, so that what validates also plans and reaches the platform as the
+    integer its API wants. Anything not whole (9.5, inf) is left for the schema to refuse.
+    """
+    if isinstance(data, float) and math.isfinite(data) and data.is_integer():
+        return int(data)
+    if isinstance(data, dict):
+        return {key: whole_numbers(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [whole_numbers(value) for value in data]
+    return data

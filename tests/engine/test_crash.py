@@ -167,3 +167,122 @@ def test_throttling_and_lost_replies_never_duplicate(
     write_study(project, name(project), **GROWN)
     apply(project, faulty_emulator.url)
     assert_converged(project, faulty_emulator.url, batches(project, 7))
+
+
+# --- crash points inside the fold: the one lockfile write of an apply, and of a later read ---
+
+OTHER_ENV = "mturk/sandbox"
+
+
+def with_big_neighbour(project: Path) -> dict[str, Any]:
+    """Give the lockfile another environment of 20,000 records, so that writing the file takes
+    long enough to be killed in the middle of it; return that environment's data."""
+    hits = [{"address": f"other/b{n}", "generation": 1, "token": f"dpl-{n}", "fingerprint": "f",
+             "config_hash": "c", "created_with": 9, "max_assignments": 9, "status": "expired",
+             "hit_id": f"3OTHER{n:024d}"} for n in range(1, 20_001)]
+    neighbour = {"lineage": "other-lineage", "serial": 7, "applied": {}, "hits": hits,
+                 "pseudonym_key": "0" * 32}
+    (project / ".deploy").mkdir(exist_ok=True)
+    path = project / ".deploy" / "local.lock"
+    path.write_text(json.dumps({"version": 2, "environments": {OTHER_ENV: neighbour}}))
+    return neighbour
+
+
+def kill_while_writing_the_lockfile(command: list[str], project: Path) -> bool:
+    """Run deploy; SIGKILL it as soon as its temporary lockfile appears. Whether it was."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "deployer", *command], cwd=project,
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    folder = project / ".deploy"
+    killed = False
+    while process.poll() is None:
+        if any(folder.glob(".local.lock.*.tmp")):
+            process.send_signal(signal.SIGKILL)
+            killed = True
+            break
+        time.sleep(0.0005)
+    process.wait(timeout=60)
+    return killed
+
+
+def kill_once_journaled(project: Path, url: str) -> None:
+    """SIGKILL an apply once its journal holds a few changes (some HITs created)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "deployer", "apply", "--auto-approve", "--endpoint-url", url],
+        cwd=project, env={**os.environ, "NO_COLOR": "1"}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    while process.poll() is None:
+        found = list((project / ".deploy").glob("*.journal"))
+        if found and found[0].read_bytes().count(b"\n") >= 5:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.005)
+    process.wait(timeout=60)
+    assert list((project / ".deploy").glob("*.journal")), "the kill left no journal to fold"
+
+
+def assert_neighbour_kept(project: Path, neighbour: dict[str, Any]) -> None:
+    data = json.loads((project / ".deploy" / "local.lock").read_text())
+    kept = data["environments"][OTHER_ENV]
+    assert sorted(kept.pop("hits"), key=str) == sorted(neighbour["hits"], key=str)
+    assert kept == {k: v for k, v in neighbour.items() if k != "hits"}
+    assert not list((project / ".deploy").glob(".local.lock.*.tmp")), "a temporary file is left"
+    assert not list((project / ".deploy").glob("*.journal")), "a journal was never folded"
+
+
+def test_killed_while_folding_at_the_end_of_apply_converges(
+    tmp_path: Path, slow_emulator: Served
+) -> None:
+    project = project_at(tmp_path, **STUDY)
+    neighbour = with_big_neighbour(project)
+    command = ["apply", "--auto-approve", "--endpoint-url", slow_emulator.url]
+    assert kill_while_writing_the_lockfile(command, project), "the fold was never reached"
+    apply(project, slow_emulator.url)
+    assert_converged(project, slow_emulator.url, batches(project, 5))
+    assert_neighbour_kept(project, neighbour)
+
+
+def test_killed_while_a_plan_folds_what_a_killed_apply_left_converges(
+    tmp_path: Path, slow_emulator: Served
+) -> None:
+    project = project_at(tmp_path, **STUDY)
+    neighbour = with_big_neighbour(project)
+    kill_once_journaled(project, slow_emulator.url)
+    command = ["plan", "--endpoint-url", slow_emulator.url]
+    assert kill_while_writing_the_lockfile(command, project), "the fold was never reached"
+    apply(project, slow_emulator.url)
+    assert_converged(project, slow_emulator.url, batches(project, 5))
+    assert_neighbour_kept(project, neighbour)
+
+
+def test_deleting_the_lockfile_during_an_apply_keeps_the_other_environments(
+    tmp_path: Path, slow_emulator: Served
+) -> None:
+    """A `git stash` in another terminal while sandbox is applied used to drop production's
+    records from deploy.lock in 8 of 10 runs."""
+    project = project_at(tmp_path, **STUDY)
+    production = {"lineage": "prod-lineage", "serial": 4, "applied": {"x": ["c"]},
+                  "pseudonym_key": "0" * 32,
+                  "hits": [{"address": "x/b1", "generation": 1, "token": "dpl-1",
+                            "fingerprint": "f", "config_hash": "c", "created_with": 9,
+                            "max_assignments": 9, "status": "live", "hit_id": "3PROD"}]}
+    lock = project / "deploy.lock"
+    lock.write_text(json.dumps({"version": 2, "environments": {"mturk/production": production}}))
+    env = {**os.environ, "NO_COLOR": "1", "AWS_ACCESS_KEY_ID": "test",
+           "AWS_SECRET_ACCESS_KEY": "test"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "deployer", "apply", "--env", "sandbox", "--auto-approve",
+         "--endpoint-url", slow_emulator.url], cwd=project, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    seen = ""
+    while ": created " not in seen:  # the first HIT is made and recorded: delete the file
+        line = process.stdout.readline()
+        assert line, f"the apply ended before creating anything: {seen}"
+        seen += line
+    lock.unlink()
+    out, _ = process.communicate(timeout=120)
+    assert process.returncode == 0, seen + out
+    data = json.loads(lock.read_text())
+    assert data["environments"]["mturk/production"] == production
+    assert len(data["environments"]["mturk/sandbox"]["hits"]) == 5

@@ -188,3 +188,96 @@ def test_study_names_must_be_unique_across_paths(tmp_path: Path) -> None:
         "rename one of the files"
     ]
     assert [s.path for s in loaded.studies] == [f"{tmp_path}/a/pilot.yaml"]
+
+
+# --- hostile files: each a clear problem, none a traceback or a stall ------------------------
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("title: !!int x", "pilot.yaml:1:8: error: title: the tag !!int cannot read 'x'; "
+         "remove the tag"),
+        ("title: !!float x", "pilot.yaml:1:8: error: title: the tag !!float cannot read 'x'; "
+         "remove the tag"),
+        ("title: !!bool x", "pilot.yaml:1:8: error: title: the tag !!bool cannot read 'x'; "
+         "remove the tag"),
+        ("title: !!timestamp x", "pilot.yaml:1:8: error: title: the tag !!timestamp cannot "
+         "read 'x'; remove the tag"),
+        ("title: !!timestamp 2026-01-01", "pilot.yaml:1:8: error: title: the tag !!timestamp "
+         "makes this value a date, which no study field holds; remove the tag (write text in "
+         "quotes)"),
+        ("title: !!binary aGVsbG8=", "pilot.yaml:1:8: error: title: the tag !!binary makes "
+         "this value binary data, which no study field holds; remove the tag (write text in "
+         "quotes)"),
+        ("!!int x: 1", "pilot.yaml:1:1: error: the tag !!int cannot read 'x'; remove the tag"),
+        ("title: " + "9" * 5000, "pilot.yaml:1:8: error: title: cannot read "
+         "9999999999999999999999999999999999999... as a number (5,000 digits); write a "
+         "smaller one"),
+    ],
+)
+def test_values_yaml_cannot_make_are_problems(tmp_path: Path, line: str, expected: str) -> None:
+    loaded = load(tmp_path, edit(BASE, "title", line))
+    assert lines(loaded, tmp_path) == [expected]
+
+
+def test_a_harmless_tag_is_read_as_written(tmp_path: Path) -> None:
+    loaded = load(tmp_path, edit(BASE, "title", "title: !!str 2026"))
+    assert lines(loaded, tmp_path) == []
+    assert loaded.studies[0].title == "2026"  # type: ignore[attr-defined]
+
+
+ALIAS_BOMB = "".join(  # 9 levels of 9 aliases: 387 million values from about 300 bytes
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9) if previous else 'lol'}]\n"
+    for previous, name in zip(["", *"abcdefgh"], "abcdefghi", strict=True))
+MERGE_BOMB = "a0: &a0 {x: 1}\n" + "".join(  # every level merges the one before twice
+    f"a{n}: &a{n} {{<<: [*a{n - 1}, *a{n - 1}]}}\n" for n in range(1, 40))
+
+
+@pytest.mark.parametrize("text", [ALIAS_BOMB, MERGE_BOMB], ids=["aliases", "merges"])
+def test_alias_bombs_are_refused_before_they_expand(tmp_path: Path, text: str) -> None:
+    loaded = load(tmp_path, BASE + text)
+    assert lines(loaded, tmp_path) == [
+        "pilot.yaml: error: holds more than 5,000 values (an alias *name counts as every "
+        "value it repeats); a study needs a few hundred: shorten the lists"]
+
+
+def test_many_values_without_aliases_are_refused_too(tmp_path: Path) -> None:
+    entries = "".join("  - percent_approved: {at_least: 95}\n" for _ in range(2_000))
+    loaded = load(tmp_path, BASE + "qualifications:\n" + entries)
+    assert [p.message for p in loaded.problems] == [
+        "holds more than 5,000 values (an alias *name counts as every value it repeats); a "
+        "study needs a few hundred: shorten the lists"]
+
+
+def test_a_study_at_the_size_limit_still_reads_but_one_byte_more_does_not(
+        tmp_path: Path) -> None:
+    from deployer.spec.document import MAX_FILE_BYTES
+
+    padding = MAX_FILE_BYTES - len(BASE) - 2
+    assert lines(load(tmp_path, BASE + "#" + "x" * padding + "\n"), tmp_path) == []
+    assert lines(load(tmp_path, BASE + "#" + "x" * (padding + 1) + "\n"), tmp_path) == [
+        "pilot.yaml: error: is larger than 262,144 bytes, the most deploy reads; a study file "
+        "is a regular file of a few KB"]
+
+
+def test_a_file_name_that_is_not_utf8_is_printed_escaped(tmp_path: Path) -> None:
+    write(tmp_path, BASE, "\udcff.yaml")  # the bytes b"\xff.yaml", as Python lists them
+    problems = lines(load_studies([tmp_path], build_study), tmp_path)
+    assert problems == [
+        '\\udcff.yaml: error: the study name "\\udcff" (the file name) is not allowed: use '
+        "lowercase letters, digits, - and _, starting with a letter or digit, at most 63 "
+        "characters; rename the file"]
+    "\n".join(problems).encode("utf-8")  # printable: no lone surrogate left in the text
+
+
+def test_json_escapes_of_a_character_outside_the_bmp_are_joined(tmp_path: Path) -> None:
+    loaded = load(tmp_path, edit(BASE, "title", 'title: "Rate clips \\ud83d\\ude00"'))
+    assert lines(loaded, tmp_path) == []
+    assert loaded.studies[0].title == "Rate clips \U0001f600"  # type: ignore[attr-defined]
+
+
+def test_half_a_surrogate_pair_is_a_problem_not_a_crash_when_printed(tmp_path: Path) -> None:
+    loaded = load(tmp_path, edit(BASE, "title", 'title: "a\\ud800b"'))
+    assert lines(loaded, tmp_path) == [
+        "pilot.yaml:1:8: error: title: contains half of a UTF-16 surrogate pair (an escape like "
+        "\\ud800) without the other half, which is not a character; remove it"]

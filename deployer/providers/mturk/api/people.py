@@ -56,8 +56,7 @@ class PeopleSteps:
                 self.report(f"{payload.address}: adopted qualification type {type_id}")
             case DisposeQualification(name=name, type_id=type_id):
                 self.mturk.delete_qualification_type(type_id)
-                self.recorder.update(RecordedQualificationType, lambda r: r.name == name,
-                                     status="disposed")
+                self.recorder.update(RecordedQualificationType, (name,), status="disposed")
                 self.report(f"{payload.address}: qualification type {type_id} disposed of")
             case Grant():
                 self.grant(payload)

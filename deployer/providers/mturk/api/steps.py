@@ -49,18 +49,18 @@ class Steps:
                 self.extend(payload)
             case UpdateType(hit_id=hit_id, hit_type=hit_type, config_hash=config_hash):
                 seen = self.mturk.update_type(hit_id, resolved_type(hit_type, self.recorder))
-                self.mark(hit_id, hit_type_id=seen.hit_type_id, hit_group_id=seen.hit_group_id,
-                          config_hash=config_hash)
+                self.mark(payload.address, payload.generation, hit_type_id=seen.hit_type_id,
+                          hit_group_id=seen.hit_group_id, config_hash=config_hash)
                 self.report(f"{payload.address}: HIT type of {hit_id} updated")
-            case Expire(address=address, hit_id=hit_id):
-                self.expire(address, hit_id)
+            case Expire(address=address, hit_id=hit_id, generation=generation):
+                self.expire(address, generation, hit_id)
             case Adopt(address=address, observed=seen):
                 self.recorder.put(adopted_record(
                     address, payload.generation, payload.token, payload.fingerprint,
                     payload.config_hash, seen))
                 self.report(f"{address}: adopted {seen.hit_id} into the lockfile")
-            case Forget(address=address, hit_id=hit_id):
-                self.mark(hit_id, status="gone")
+            case Forget(address=address, hit_id=hit_id, generation=generation):
+                self.mark(address, generation, status="gone")
                 self.report(f"{address}: {hit_id} no longer exists on MTurk; recorded as gone")
             case Approve():
                 self.approve(payload)
@@ -71,8 +71,8 @@ class Steps:
             case _:
                 PeopleSteps(self.mturk, self.recorder, self.clock, self.report).run(payload)
 
-    def mark(self, hit_id: str, **changes: object) -> None:
-        self.recorder.update(RecordedHit, lambda h: h.hit_id == hit_id, **changes)
+    def mark(self, address: str, generation: int, **changes: object) -> None:
+        self.recorder.update(RecordedHit, (address, generation), **changes)
 
     def create(self, hit: NewHit) -> None:
         planned = intent(hit)
@@ -82,36 +82,39 @@ class Steps:
         url = self.mturk.endpoint.preview_url(seen.hit_group_id)
         size = hit.max_assignments
         noun = "assignment" if size == 1 else "assignments"
-        self.report(f"{hit.address}: created {seen.hit_id} ({size} {noun}) {url}")
+        self.report(f"{hit.address}: created {seen.hit_id} ({size} {noun})")
+        self.report.link(url)
 
     def extend(self, action: Extend) -> None:
         if action.add_assignments:
             # Recorded first, like a create's intent: a kill right after MTurk added them must
             # not leave the lockfile behind (the token makes the retry safe).
-            self.mark(action.hit_id, max_assignments=action.new_max_assignments)
+            self.mark(action.address, action.generation,
+                      max_assignments=action.new_max_assignments)
             self.mturk.add_assignments(
                 action.hit_id, action.add_assignments, action.assignments_token
             )
             self.report(f"{action.address}: +{action.add_assignments} assignments")
         if action.expires_at is None:
-            self.mark(action.hit_id, config_hash=action.config_hash)
+            self.mark(action.address, action.generation, config_hash=action.config_hash)
             return
         self.mturk.set_expiry(action.hit_id, action.expires_at)
-        self.mark(action.hit_id, expires_at=action.expires_at, status="live",
-                  config_hash=action.config_hash)
+        self.mark(action.address, action.generation, expires_at=action.expires_at,
+                  status="live", config_hash=action.config_hash)
         self.report(f"{action.address}: expiry moved to {action.expires_at:%Y-%m-%d %H:%M} UTC")
 
-    def expire(self, address: str, hit_id: str) -> ObservedHit | None:
+    def expire(self, address: str, generation: int, hit_id: str) -> ObservedHit | None:
         now = self.clock()
         seen = self.mturk.expire(hit_id, now)
-        self.mark(hit_id, status="expired", expires_at=now)
+        self.mark(address, generation, status="expired", expires_at=now)
         self.report(f"{address}: expired {hit_id}")
         return seen
 
     def replace(self, old: str, hit: NewHit) -> None:
         """Expire, then carry what is still unstarted now: workers may have accepted more of
         the old HIT since the plan was made, and that work must not be paid twice."""
-        seen = self.expire(hit.address, old)
+        # A replacement is the next generation of its batch (plan/batches.py).
+        seen = self.expire(hit.address, hit.generation - 1, old)
         left = hit.max_assignments if seen is None else min(hit.max_assignments, seen.available)
         if left == 0:
             self.report(f"{hit.address}: nothing left to carry to a new HIT; all of {old} "

@@ -38,8 +38,13 @@ def check_html(
     checker = _Checker(shown, field, origin)
     if not _DOCTYPE.match(text):
         checker.report(1, 1, "the page must start with <!DOCTYPE html>")
-    checker.feed(text)
-    checker.close()
+    try:
+        checker.feed(text)
+        checker.close()
+    except AssertionError:  # how the stdlib parser refuses some declarations, such as `<![x`
+        line, offset = checker.getpos()
+        checker.report(line, offset + 1, "cannot be read as HTML from here (a malformed <! "
+                       "declaration); fix or remove it")
     problems = checker.problems
     if not checker.submits:
         problems.append(Problem(
@@ -86,6 +91,15 @@ class _Checker(HTMLParser):
                             f"on line {line}")
 
     def close(self) -> None:
+        # What feed() left unparsed starting with "<" is a tag, comment or declaration that
+        # never ends: reported here, because the stdlib parser would re-scan the rest of the
+        # page for every character of it (minutes for a hostile 64 KB page).
+        if self.rawdata.startswith("<"):
+            line, offset = self.getpos()
+            what = "comment" if self.rawdata.startswith("<!--") else "tag"
+            self.report(line, offset + 1, f"this {what} never ends (no closing "
+                        f"{'-->' if what == 'comment' else '>'}); close it")
+            self.rawdata = ""
         super().close()
         for name, line, column in self.open:
             if name not in _OPTIONAL_END:

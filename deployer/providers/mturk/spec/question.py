@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 
 from deployer.providers.mturk.spec.html import check_html
 from deployer.spec.document import Document
+from deployer.spec.files import Unreadable, printable, read_limited
 from deployer.spec.problems import Problem, has_errors, locate
 
 _BASE = "http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/"
@@ -26,6 +27,9 @@ NAMESPACES = {
     "QuestionForm": (_BASE + "2017-11-06/QuestionForm.xsd", _BASE + "2005-10-01/QuestionForm.xsd"),
 }
 MAX_QUESTION_BYTES = 65_535
+# A referenced file is read up to twice MTurk's limit: enough to say by how much it is over,
+# never so much that a device or a huge file can exhaust memory.
+MAX_FILE_BYTES = 2 * (MAX_QUESTION_BYTES + 1)
 XML_FIELD = "question.xml_file"
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
@@ -178,13 +182,16 @@ def _read_text(
 ) -> tuple[bytes, str, str] | Problem:
     """(bytes, text, path as shown) of a file named relative to the study file."""
     path = study_file.parent / name
-    shown = str(Path(doc.path).parent / name)
+    shown = printable(str(Path(doc.path).parent / name))
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return doc.problem(at, f"{shown} not found (the path is relative to the study file)")
-    except OSError as error:
-        return doc.problem(at, f"cannot read {shown}: {error.strerror or error}")
+        raw = read_limited(path, MAX_FILE_BYTES)
+    except Unreadable as error:
+        why = str(error)
+        if why == "not found":
+            why += " (the path is relative to the study file)"
+        elif why.startswith("is larger"):
+            why += f"; MTurk accepts a question of at most {MAX_QUESTION_BYTES:,} bytes"
+        return doc.problem(at, f"{shown} {why}")
     try:
         return raw, raw.decode("utf-8-sig"), shown
     except UnicodeDecodeError:

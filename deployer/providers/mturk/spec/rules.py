@@ -23,7 +23,7 @@ from deployer.providers.mturk.study import MAX_LIFETIME_DAYS, Requirement, Study
 from deployer.spec.document import Document
 from deployer.spec.problems import Problem, has_errors
 from deployer.spec.schema import schema_problems
-from deployer.spec.values import UNITS
+from deployer.spec.values import UNITS, whole_numbers
 
 DAY = 86_400
 LIMITS = {  # seconds, as MTurk enforces them (reference §4.1)
@@ -34,6 +34,9 @@ LIMITS = {  # seconds, as MTurk enforces them (reference §4.1)
 }
 DEFAULT_AUTO_APPROVAL = "3d"
 MAX_KEYWORDS = 1000
+# Planning, costing and applying grow with a study's HITs; this bound keeps a typo such as
+# `assignments: 1000000000` with batches of 1 from stalling validate, plan or CI.
+MAX_HITS = 10_000
 
 
 # Lists whose entries may all be commented out, leaving `keywords:` with nothing after it.
@@ -49,6 +52,8 @@ def build_study(
     """
     doc = _without_empty_lists(doc)
     problems = [*doc.problems, *schema_problems(doc)]
+    # The schema takes 9.0 as an integer; from here on it is one (boto3 refuses floats).
+    doc = replace(doc, data=whole_numbers(doc.data))
     usable = _Usable(doc, {_top_field(p.field) for p in problems})
     durations = {f: _duration(usable, f, problems) for f in LIMITS}
     closes_at = _closes_at(usable, problems, now)
@@ -58,7 +63,8 @@ def build_study(
         problems.extend(link_problems(doc, file, name))
     question = _question(usable, file, problems)
     quals = _qualifications(usable, problems)
-    check_money(usable, problems)
+    if _batches_bounded(usable, problems):
+        check_money(usable, problems)
     floor, source = minimum_pay(usable, file, problems)
     check_pay(usable, durations, floor, source, problems)
     check_review_time(usable, durations, problems)
@@ -160,6 +166,21 @@ def _duration(usable: _Usable, field: str, problems: list[Problem]) -> int | Non
         ))
         return None
     return seconds
+
+
+def _batches_bounded(usable: _Usable, problems: list[Problem]) -> bool:
+    """Whether the study splits into at most MAX_HITS HITs (or cannot be counted yet)."""
+    if not usable.has("assignments", "max_assignments_per_hit"):
+        return True
+    assignments, per_hit = usable.get("assignments"), usable.get("max_assignments_per_hit")
+    hits = -(-assignments // per_hit)
+    if hits <= MAX_HITS:
+        return True
+    problems.append(usable.doc.problem(
+        ("max_assignments_per_hit",), f"is {per_hit:,}, which makes {hits:,} HITs of the "
+        f"{assignments:,} assignments; deploy handles at most {MAX_HITS:,} HITs per study: "
+        "raise max_assignments_per_hit, or split the study into several files"))
+    return False
 
 
 def _span(seconds: int) -> str:

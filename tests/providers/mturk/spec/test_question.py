@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -171,6 +172,61 @@ def test_question_xml_over_64_kb_is_refused(tmp_path: Path) -> None:
         "pilot.yaml:9:3: error: question: the Question XML is 65,914 bytes; MTurk accepts at "
         "most 65,535; move images, scripts and styles to files served over https"
     ]
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("html_file: /dev/zero", "pilot.yaml:9:14: error: question.html_file: /dev/zero is a "
+         "device, not a file"),
+        ('html_file: "a\\0b.html"', "pilot.yaml:9:14: error: question.html_file: a\\x00b.html "
+         "cannot be read: its name contains a NUL character"),
+        ('html_file: "a\\ud800b.html"', "pilot.yaml:9:14: error: question.html_file: contains "
+         "half of a UTF-16 surrogate pair (an escape like \\ud800) without the other half, "
+         "which is not a character; remove it"),
+        ("xml_file: pages", "pilot.yaml:9:13: error: question.xml_file: pages is a directory, "
+         "not a file"),
+    ],
+)
+def test_question_files_that_cannot_be_read_are_problems(tmp_path: Path, entry: str,
+                                                         expected: str) -> None:
+    (tmp_path / "pages").mkdir()
+    problems = lines(load(tmp_path, question(entry)), tmp_path)
+    assert problems == [expected]
+    "\n".join(problems).encode("utf-8")  # printable on any terminal
+
+
+def test_a_named_pipe_as_question_file_is_refused_without_waiting(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "page.html")
+    assert lines(load(tmp_path, question("html_file: page.html")), tmp_path) == [
+        "pilot.yaml:9:14: error: question.html_file: page.html is a named pipe, not a file"]
+
+
+def test_a_question_file_far_over_the_limit_is_not_read(tmp_path: Path) -> None:
+    write(tmp_path, DOCTYPE + FORM + "x" * 140_000, "page.html")
+    assert lines(load(tmp_path, question("html_file: page.html")), tmp_path) == [
+        "pilot.yaml:9:14: error: question.html_file: page.html is larger than 131,072 bytes, "
+        "the most deploy reads; MTurk accepts a question of at most 65,535 bytes"]
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        ("<!--" * 15_000, "page.html:2:64: error: question.html_file: this comment never ends "
+         "(no closing -->); close it"),
+        ("<a b=" * 12_000, "page.html:2:64: error: question.html_file: this tag never ends (no "
+         "closing >); close it"),
+        ("<![<![", "page.html:2:67: error: question.html_file: cannot be read as HTML from here "
+         "(a malformed <! declaration); fix or remove it"),
+    ],
+    ids=["comments", "attributes", "declaration"],
+)
+def test_pages_that_trip_the_html_parser_are_problems_found_quickly(
+        tmp_path: Path, tail: str, expected: str) -> None:
+    """Each of these took the standard library's parser 2 to 20 seconds, or a traceback."""
+    write(tmp_path, DOCTYPE + FORM + tail, "page.html")
+    problems = lines(load(tmp_path, question("html_file: page.html")), tmp_path)
+    assert expected in problems
 
 
 # --- xml_file --------------------------------------------------------------------------------
