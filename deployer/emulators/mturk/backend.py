@@ -75,7 +75,7 @@ class Backend:
             if schema.read(store.db, "format") != schema.FORMAT:
                 raise ValueError(f"format {schema.read(store.db, 'format')!r} is not "
                                  f"{schema.FORMAT}, the only one this version reads")
-            config = Config(**schema.read_json(store.db, "config"))
+            config = Config.from_json(schema.read_json(store.db, "config"))
             offset = checked_offset(schema.read(store.db, "clock_offset"), self.clock.base())
             faults = FaultConfig(**schema.read_json(store.db, "faults"))
             self.config, self.clock.offset = config, offset

@@ -47,7 +47,7 @@ def dump(emu: Backend) -> dict[str, Any]:
 def load(store: Store, data: dict[str, Any], base: datetime) -> None:
     """Fills an empty store with the document's state; `base` is the clock the offset is
     checked against. Raises KeyError, TypeError or ValueError on what no emulator wrote."""
-    config = Config(**data["config"])
+    config = Config.from_json(data["config"])
     offset = checked_offset(data["clock_offset"], base)
     faults = FaultConfig(**data["faults"])
     state = data["state"]

@@ -27,6 +27,9 @@ VOID = frozenset(
     ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
      "source", "track", "wbr")
 )
+# An HTML5 parser turns a stray </p> into an empty <p></p> (and </br> into <br>), and MTurk
+# created HITs with them (Dallinger's compensation HIT ends "...</p></form>" with no <p> open).
+IMPLIED_BY_END_TAG = frozenset(("p", "br"))
 OPTIONAL_END = frozenset(
     ("html", "head", "body", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th",
      "thead", "tbody", "tfoot", "colgroup", "rt", "rp")
@@ -141,7 +144,7 @@ class _Balance(HTMLParser):
             self.open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in VOID:
+        if tag in VOID or (tag in IMPLIED_BY_END_TAG and tag not in self.open):
             return
         if tag not in self.open:
             self.problems.append(f"{self._where()}: Stray end tag “{tag}”.")
