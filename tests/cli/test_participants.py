@@ -198,7 +198,7 @@ def test_compensation_posts_one_hit_only_its_worker_sees_once(
     assert not can_take(emulator, stranger, hit["HITId"])
     takes_part(emulator, owed, hit["HITId"])
     ledger = emulator.workers.ledger()["Entries"]
-    assert [(e["worker_id"], e["amount"]) for e in ledger] == [(owed, "2.00")]
+    assert [(e["WorkerId"], e["Amount"]) for e in ledger] == [(owed, "2.00")]
     apply()  # nothing posted twice
     assert len([h for h in all_hits(url) if h["Title"] == "Compensation for earlier work"]) == 1
 

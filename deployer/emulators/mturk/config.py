@@ -34,6 +34,7 @@ class Config:
     indexing_delay: float = 0.0  # ListHITs omits HITs younger than this
     disposal_days: int = 120  # auto-disposal after CreationTime + this
     token_memory: int = DAY  # UniqueRequestToken / expiration-duplicate memory
+    qualification_name_hold: int = 2 * DAY  # a deleted type's name is free again after this
     default_page_size: int = 10
     page_token_ttl: int = DAY
     page_token_memory: int = 1000  # beyond this many, the oldest page tokens are forgotten

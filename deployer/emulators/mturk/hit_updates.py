@@ -14,6 +14,7 @@ from deployer.emulators.mturk.exceptions import (
     invalid,
     turk,
 )
+from deployer.emulators.mturk.hit_ops import live_hit_type
 from deployer.emulators.mturk.liability import check_funds
 from deployer.emulators.mturk.paging import from_list, paginate
 from deployer.emulators.mturk.records import HitRec
@@ -91,9 +92,7 @@ def create_additional_assignments(emu: Backend, p: Params) -> Body:
 
 def update_hit_type_of_hit(emu: Backend, p: Params) -> Body:
     hit = emu.hit(p.entity("HITId"))
-    type_id = p.entity("HITTypeId")
-    if TYPES.get(emu.db, type_id) is None:
-        raise turk("HITTypeDoesNotExist", f"HITType {type_id} does not exist.")
+    type_id = live_hit_type(emu, p.entity("HITTypeId")).id
     _not_settled(emu, hit)
     if hit.ever_accepted:
         raise turk("InvalidHITState",

@@ -54,11 +54,17 @@ def _one(emu: Backend, item: Any) -> dict[str, Any]:
 
 
 def _known_type(emu: Backend, type_id: str) -> None:
-    if (type_id in SYSTEM_TYPES or type_id == emu.masters_id
-            or QUAL_TYPES.get(emu.db, type_id) is not None):
+    """System types, and the requester's types that are neither deleted nor Inactive (a type's
+    status decides "if HITs can be created with requirements based on this type")."""
+    if type_id in SYSTEM_TYPES or type_id == emu.masters_id:
         return
-    raise turk("QualificationTypeDoesNotExist",
-               f"QualificationType {type_id} does not exist.")
+    kind = QUAL_TYPES.get(emu.db, type_id)
+    if kind is None or kind.deleted is not None:
+        raise turk("QualificationTypeDoesNotExist",
+                   f"QualificationType {type_id} does not exist.")
+    if kind.status != "Active":
+        raise turk("InvalidQualificationTypeState",
+                   f"QualificationType {type_id} is Inactive: new HITs cannot require it.")
 
 
 def _integers(comparator: str, item: dict[str, Any]) -> list[int] | None:

@@ -88,3 +88,18 @@ def test_an_expiry_increment_under_60_seconds_or_negative_is_refused(env: Env) -
             f"The value {seconds} is invalid for ExpirationIncrementInSeconds. Valid values "
             "range from 60 to 31536000.")
     assert env.client.get_hit(HITId=hit["HITId"])["HIT"]["Expiration"] == current
+
+
+def test_dallingers_dispose_qualification_type_deletes_it(env: Env) -> None:
+    """Dallinger 12.4's MTurkService.dispose_qualification_type calls DeleteQualificationType,
+    which the emulator answered with UnknownOperation: 8 of the model's 39 operations were
+    missing. Dallinger checks the reply is a 200; the type then leaves Get and List."""
+    created = env.client.create_qualification_type(
+        Name="Dallinger experiment qualification", Description="took part",
+        QualificationTypeStatus="Active")["QualificationType"]
+    reply = env.client.delete_qualification_type(
+        QualificationTypeId=created["QualificationTypeId"])
+    assert reply["ResponseMetadata"]["HTTPStatusCode"] == 200
+    request_error(lambda: env.client.get_qualification_type(
+        QualificationTypeId=created["QualificationTypeId"]),
+        "AWS.MechanicalTurk.QualificationTypeDoesNotExist")
