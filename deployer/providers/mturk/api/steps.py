@@ -82,7 +82,7 @@ class Steps:
         url = self.mturk.endpoint.preview_url(seen.hit_group_id)
         size = hit.max_assignments
         noun = "assignment" if size == 1 else "assignments"
-        self.report(f"{hit.address}: created {seen.hit_id} ({size} {noun}) {url}")
+        self.report(f"{hit.address}: created {seen.hit_id} ({size} {noun}) {url}".rstrip())
 
     def extend(self, action: Extend) -> None:
         if action.add_assignments:
