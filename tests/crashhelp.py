@@ -27,6 +27,11 @@ class Served:
             ledger = json.loads(response.read())
         return sum(1 for entry in ledger["Entries"] if entry["Kind"] == "bonus")
 
+    def get(self, route: str) -> Any:
+        """GET from the emulator's side channel (workers, messages delivered, ledger)."""
+        with urllib.request.urlopen(f"{self.url}/_emulator/{route}", timeout=30) as response:
+            return json.loads(response.read())
+
     def side(self, route: str, body: dict[str, Any]) -> Any:
         """POST to the emulator's side channel (simulated workers, clock)."""
         request = urllib.request.Request(f"{self.url}/_emulator/{route}",
