@@ -29,9 +29,7 @@ clock_app = typer.Typer(help="The emulator's clock: show it, or move it forward.
 emulator_app.add_typer(workers_app, name="workers")
 emulator_app.add_typer(clock_app, name="clock")
 
-TARGET = typer.Argument(..., metavar="BATCH",
-                        help="study/batch as in the lockfile (emotion/b2), a study with one "
-                        "batch, or a HIT ID.")
+TARGET = typer.Argument(..., metavar="BATCH", hidden=True)
 WORKER = typer.Option(..., "--worker", metavar="ID", help="The simulated worker's ID.")
 LOCALE = re.compile(r"^([A-Za-z]{2})(?:-([A-Za-z0-9]{2}))?$")
 DURATION = re.compile(r"^(?:\d+[smhdw])+$")
@@ -119,7 +117,10 @@ def accept_command(
     env: str = ENV_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,
 ) -> None:
-    """Make a worker accept a batch (one assignment of its HIT)."""
+    """Make a worker accept BATCH (one assignment of its HIT).
+
+    BATCH is a batch as plans name it (emotion/b2), a study with one batch (emotion), or a
+    HIT ID."""
     from deployer.core.simulation import NewParticipant
 
     with _simulation(env, endpoint_url) as simulation:
@@ -143,7 +144,10 @@ def submit_command(
     env: str = ENV_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,
 ) -> None:
-    """Make a worker submit the batch it is working on."""
+    """Make a worker submit BATCH, which it is working on.
+
+    BATCH is a batch as plans name it (emotion/b2), a study with one batch (emotion), or a
+    HIT ID."""
     answers = _answers(answer) if answer else None
     with _simulation(env, endpoint_url) as simulation:
         work = simulation.submit(worker, target, answers)
@@ -169,7 +173,10 @@ def _answers(pairs: list[str]) -> dict[str, list[str]]:
 @workers_app.command("return")
 def return_command(target: str = TARGET, worker: str = WORKER, env: str = ENV_OPTION,
                    endpoint_url: str | None = ENDPOINT_OPTION) -> None:
-    """Make a worker give back the batch it is working on; the slot is free again."""
+    """Make a worker give BATCH back; the slot is free again.
+
+    BATCH is a batch as plans name it (emotion/b2), a study with one batch (emotion), or a
+    HIT ID."""
     with _simulation(env, endpoint_url) as simulation:
         work = simulation.give_back(worker, target, abandon=False)
     typer.echo(f"{_who(work)} returned {_what(work)}; the slot is free again.")
@@ -178,7 +185,10 @@ def return_command(target: str = TARGET, worker: str = WORKER, env: str = ENV_OP
 @workers_app.command("abandon")
 def abandon_command(target: str = TARGET, worker: str = WORKER, env: str = ENV_OPTION,
                     endpoint_url: str | None = ENDPOINT_OPTION) -> None:
-    """Make a worker abandon the batch it is working on, as if its time ran out."""
+    """Make a worker abandon BATCH, as if its time ran out.
+
+    BATCH is a batch as plans name it (emotion/b2), a study with one batch (emotion), or a
+    HIT ID."""
     with _simulation(env, endpoint_url) as simulation:
         work = simulation.give_back(worker, target, abandon=True)
     typer.echo(f"{_who(work)} abandoned {_what(work)}, as if its time ran out; the slot is "
@@ -213,13 +223,14 @@ def show_command(env: str = ENV_OPTION, endpoint_url: str | None = ENDPOINT_OPTI
 
 @clock_app.command("advance")
 def advance_command(
-    duration: str = typer.Argument(..., metavar="DURATION",
-                                   help="How far: 45s, 90m, 2h, 3d, 1w or 1h30m."),
+    duration: str = typer.Argument(..., metavar="DURATION", hidden=True),
     env: str = ENV_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,
 ) -> None:
-    """Move the emulator's clock forward: HITs expire, assignments are abandoned and approved
-    automatically as that time passing would make them."""
+    """Move the emulator's clock forward by DURATION (45s, 90m, 2h, 3d, 1w or 1h30m).
+
+    HITs expire, assignments are abandoned and approved automatically as that much time
+    passing would make them."""
     seconds = _seconds(duration)
     with _simulation(env, endpoint_url) as simulation:
         now = simulation.advance(seconds)
