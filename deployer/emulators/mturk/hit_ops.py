@@ -14,7 +14,7 @@ from deployer.emulators.mturk.liability import check_funds
 from deployer.emulators.mturk.paging import from_list, paginate
 from deployer.emulators.mturk.questions import check_question
 from deployer.emulators.mturk.records import HitRec, HitTypeRec
-from deployer.emulators.mturk.requirements import SYSTEM_TYPES, normalise
+from deployer.emulators.mturk.requirements import SYSTEM_TYPES, check_requirable, normalise
 from deployer.emulators.mturk.review_ops import review_policy
 from deployer.emulators.mturk.schema import HITS, QUAL_TYPES, TYPES
 from deployer.emulators.mturk.validation import MAX_SECONDS, Params
@@ -95,10 +95,12 @@ def create_hit_type(emu: Backend, p: Params) -> Body:
 
 def live_hit_type(emu: Backend, type_id: str) -> HitTypeRec:
     """A HIT type new HITs may use: deleting a qualification type deletes the HIT types that
-    require it (HITs that already use them keep them)."""
+    require it (HITs that already use them keep them), and an Inactive one holds them back."""
     kind = TYPES.get(emu.db, type_id)
     if kind is None or any(_deleted(emu, r["QualificationTypeId"]) for r in kind.requirements):
         raise turk("HITTypeDoesNotExist", f"HITType {type_id} does not exist.")
+    for requirement in kind.requirements:
+        check_requirable(emu, requirement["QualificationTypeId"])
     return kind
 
 

@@ -60,7 +60,8 @@ class Workers:
             if (not isinstance(worker_id, str) or not WORKER.fullmatch(worker_id)
                     or len(worker_id) > 64):
                 raise SimulationError(f"{worker_id!r} is not a worker id (A + uppercase/digits)")
-            unknown = [t for t in grants if QUAL_TYPES.get(db, t) is None]
+            kinds = {t: QUAL_TYPES.get(db, t) for t in grants}
+            unknown = [t for t, kind in kinds.items() if kind is None or kind.deleted is not None]
             if unknown:
                 raise SimulationError(f"qualification type {unknown[0]} does not exist")
             WORKERS.put(db, WorkerRec(

@@ -102,6 +102,8 @@ def test_a_deleted_type_leaves_get_and_list_but_its_hits_keep_working(env: Env) 
     request_error(lambda: env.client.associate_qualification_with_worker(
         QualificationTypeId=type_id, WorkerId=stranger),
         "AWS.MechanicalTurk.QualificationTypeDoesNotExist")
+    with pytest.raises(SimulationError, match=f"qualification type {type_id} does not exist"):
+        env.worker(qualifications={type_id: 1})
 
 
 def test_a_deleted_types_name_is_free_only_after_the_hold(env: Env) -> None:
@@ -121,6 +123,9 @@ def test_new_hits_cannot_require_an_inactive_type(env: Env) -> None:
                                          QualificationTypeStatus="Inactive")
     request_error(lambda: env.hit(QualificationRequirements=_requiring(type_id), Title="new"),
                   "AWS.MechanicalTurk.InvalidQualificationTypeState")
+    request_error(lambda: env.client.create_hit_with_hit_type(
+        HITTypeId=live["HITTypeId"], LifetimeInSeconds=60, Question=live["Question"]),
+        "AWS.MechanicalTurk.InvalidQualificationTypeState")
     assert env.client.get_hit(HITId=live["HITId"])["HIT"]["HITStatus"] == "Assignable"
     env.client.update_qualification_type(QualificationTypeId=type_id,
                                          QualificationTypeStatus="Active")
