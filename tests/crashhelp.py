@@ -25,7 +25,12 @@ class Served:
         """How many bonus payments the emulator's ledger holds."""
         with urllib.request.urlopen(f"{self.url}/_emulator/ledger", timeout=30) as response:
             ledger = json.loads(response.read())
-        return sum(1 for entry in ledger["Entries"] if entry["kind"] == "bonus")
+        return sum(1 for entry in ledger["Entries"] if entry["Kind"] == "bonus")
+
+    def get(self, route: str) -> Any:
+        """GET from the emulator's side channel (workers, messages delivered, ledger)."""
+        with urllib.request.urlopen(f"{self.url}/_emulator/{route}", timeout=30) as response:
+            return json.loads(response.read())
 
     def side(self, route: str, body: dict[str, Any]) -> Any:
         """POST to the emulator's side channel (simulated workers, clock)."""

@@ -20,6 +20,7 @@ from deployer.core.plan import Change, Plan, Platform
 from deployer.core.records import EnvLock, Record
 from deployer.core.results import Submission
 from deployer.core.review import Desired
+from deployer.core.simulation import Simulation
 from deployer.core.status import Status
 
 T = TypeVar("T")
@@ -162,3 +163,8 @@ class Provider(Protocol):
 
     def serve_emulator(self, options: EmulatorOptions) -> AbstractContextManager[Served]:
         """Run the platform's emulator until the block ends."""
+
+    def simulate(self, target: Target, env: EnvLock) -> AbstractContextManager[Simulation]:
+        """Drive the environment's emulator as participants would (`local`'s own, or the one
+        at target.endpoint_url); `env` is the environment's record, to find batches by
+        address."""

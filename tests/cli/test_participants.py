@@ -132,6 +132,22 @@ def test_qualification_types_as_code_follow_a_study_between_environments(
     changed = apply()
     assert "1 to revoke" in changed
 
+    # A changed description is updated in place (UpdateQualificationType); a removed file's
+    # type is deleted (DeleteQualificationType) and leaves MTurk's lists.
+    native_id = next(iter(_owned_types(url)))
+    qualification(project, "native", "description: Native speakers, screened twice.\n",
+                  f"{alice},1\n")
+    assert f"qualification type {native_id} updated" in apply()
+    assert _owned_types(url)[native_id] == "Native speakers, screened twice."
+    qualification(project, "spare", "description: Not used by any study yet.\n")
+    apply()
+    (spare_id,) = set(_owned_types(url)) - {native_id}
+    (project / "qualifications" / "spare.yaml").unlink()
+    assert f"qualification type {spare_id} disposed of" in apply()
+    assert list(_owned_types(url)) == [native_id]
+    with pytest.raises(client(url).exceptions.RequestError, match="does not exist"):
+        client(url).get_qualification_type(QualificationTypeId=spare_id)
+
     # The same study file in another environment: the type is created there under an ID of its
     # own, and granted to that environment's workers (qualifications/sandbox/native.csv).
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
@@ -151,6 +167,13 @@ def test_qualification_types_as_code_follow_a_study_between_environments(
         sandbox_type = client(sandbox.url).list_qualification_types(
             Query="native", MustBeRequestable=False)["QualificationTypes"][0]
     assert local_type["QualificationTypeId"] != sandbox_type["QualificationTypeId"]
+
+
+def _owned_types(url: str) -> dict[str, str]:
+    """Type ID -> description of every qualification type the emulator's requester owns."""
+    found = client(url).list_qualification_types(MustBeRequestable=False,
+                                                 MustBeOwnedByCaller=True)
+    return {t["QualificationTypeId"]: t["Description"] for t in found["QualificationTypes"]}
 
 
 def test_a_custom_type_id_unknown_here_is_a_plan_error(
@@ -198,7 +221,7 @@ def test_compensation_posts_one_hit_only_its_worker_sees_once(
     assert not can_take(emulator, stranger, hit["HITId"])
     takes_part(emulator, owed, hit["HITId"])
     ledger = emulator.workers.ledger()["Entries"]
-    assert [(e["worker_id"], e["amount"]) for e in ledger] == [(owed, "2.00")]
+    assert [(e["WorkerId"], e["Amount"]) for e in ledger] == [(owed, "2.00")]
     apply()  # nothing posted twice
     assert len([h for h in all_hits(url) if h["Title"] == "Compensation for earlier work"]) == 1
 

@@ -47,6 +47,26 @@ class Table(Generic[R]):
             columns.append(f"PRIMARY KEY ({', '.join(self.key)})")
         return f"CREATE TABLE {self.name} ({', '.join(columns)})"
 
+    def ensure(self, db: sqlite3.Connection) -> None:
+        """Creates the table, or adds the columns its record gained since the table was made,
+        each holding the field's default: how a state written by an older emulator is brought
+        up to date. Rows keep their order."""
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({self.name})")}
+        if not present:
+            db.execute(self.ddl())
+            return
+        defaults = {f.name: f.default for f in dataclasses.fields(self.record)}  # type: ignore[arg-type]
+        for index, column in enumerate(self.columns):
+            if column in present:
+                continue
+            default = defaults[column]
+            if default is dataclasses.MISSING:
+                raise ValueError(f"{self.name}.{column} has no default to fill old rows with")
+            kind = _SQL_TYPES.get(self._types[column], "TEXT")
+            value = self._codecs[index][0](default)
+            db.execute(f"ALTER TABLE {self.name} ADD COLUMN {column} {kind} "
+                       f"DEFAULT {_literal(value)}")
+
     def get(self, db: sqlite3.Connection, *key: Any) -> R | None:
         found = self.where(db, " AND ".join(f"{k} = ?" for k in self.key), key)
         return found[0] if found else None
@@ -98,3 +118,12 @@ def _upsert(name: str, columns: tuple[str, ...], key: tuple[str, ...]) -> str:
         return insert
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
     return f"{insert} ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+
+
+def _literal(value: Any) -> str:
+    """A column default as SQL text (DDL takes no parameters)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"

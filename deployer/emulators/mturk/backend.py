@@ -45,6 +45,7 @@ class Backend:
         self.faults = Faults(faults)
         self.lock = threading.RLock()
         self.request_id = ""
+        self.base_url = "http://127.0.0.1"  # set by its server: links it hands out start so
         self.pages: OrderedDict[str, PageMark] = OrderedDict()
         self._page_salt = secrets.token_hex(8)  # new per process: no token outlives a restart
         self._pages_issued = 0
@@ -72,12 +73,16 @@ class Backend:
         Raises KeyError, TypeError or ValueError when the store does not hold such a state.
         """
         with self.lock:
-            if schema.read(store.db, "format") != schema.FORMAT:
-                raise ValueError(f"format {schema.read(store.db, 'format')!r} is not "
-                                 f"{schema.FORMAT}, the only one this version reads")
-            config = Config(**schema.read_json(store.db, "config"))
+            found = schema.read(store.db, "format")
+            if found not in schema.READABLE:
+                raise ValueError(f"format {found!r} is not one this version reads "
+                                 f"({', '.join(map(str, schema.READABLE))})")
+            config = Config.from_json(schema.read_json(store.db, "config"))
             offset = checked_offset(schema.read(store.db, "clock_offset"), self.clock.base())
             faults = FaultConfig(**schema.read_json(store.db, "faults"))
+            if found != schema.FORMAT:  # only a state that reads well is upgraded
+                with store.transaction() as db:
+                    schema.upgrade(db)
             self.config, self.clock.offset = config, offset
             self.faults.configure(faults)
             self.store.close()
@@ -163,6 +168,9 @@ class Backend:
         return self.now() < hit.creation + self.config.settle_seconds
 
     def delete_hit(self, hit_id: str) -> None:
+        """Deleted or disposed: its assignments and their uploaded files go with it."""
+        self.db.execute("DELETE FROM uploads WHERE assignment_id IN "
+                        "(SELECT id FROM assignments WHERE hit_id = ?)", (hit_id,))
         self.db.execute("DELETE FROM assignments WHERE hit_id = ?", (hit_id,))
         HITS.delete(self.db, hit_id)
 

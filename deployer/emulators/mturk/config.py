@@ -19,6 +19,11 @@ INSUFFICIENT_FUNDS = (
 )
 
 
+# Settings older state files may hold that no longer exist: strict_expiration refused shortening
+# a HIT; MTurk's own rule (an increment of at least 60 s) now applies always.
+RETIRED = frozenset({"strict_expiration"})
+
+
 @dataclass(frozen=True)
 class Config:
     """Every choice the reference leaves open (§10.1), with its suggested default."""
@@ -29,7 +34,7 @@ class Config:
     indexing_delay: float = 0.0  # ListHITs omits HITs younger than this
     disposal_days: int = 120  # auto-disposal after CreationTime + this
     token_memory: int = DAY  # UniqueRequestToken / expiration-duplicate memory
-    strict_expiration: bool = False  # True: refuse shortening to a future time
+    qualification_name_hold: int = 2 * DAY  # a deleted type's name is free again after this
     default_page_size: int = 10
     page_token_ttl: int = DAY
     page_token_memory: int = 1000  # beyond this many, the oldest page tokens are forgotten
@@ -52,5 +57,11 @@ class Config:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Config:
+        """Settings as saved in a state file, including those of older versions."""
+        kept = {key: value for key, value in data.items() if key not in RETIRED}
+        return cls(**kept)
 
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 
+class SimulationError(Exception):
+    """A simulated worker tried something MTurk would not let a worker do (side channel: 400)."""
+
+
 class WireError(Exception):
     """Base of every error the emulator answers on the MTurk wire."""
 

@@ -14,7 +14,8 @@ from deployer.emulators.mturk.liability import check_funds
 from deployer.emulators.mturk.paging import from_list, paginate
 from deployer.emulators.mturk.questions import check_question
 from deployer.emulators.mturk.records import HitRec, HitTypeRec
-from deployer.emulators.mturk.requirements import SYSTEM_TYPES, normalise
+from deployer.emulators.mturk.requirements import SYSTEM_TYPES, check_requirable, normalise
+from deployer.emulators.mturk.review_ops import review_policy
 from deployer.emulators.mturk.schema import HITS, QUAL_TYPES, TYPES
 from deployer.emulators.mturk.validation import MAX_SECONDS, Params
 from deployer.emulators.mturk.views import hit_view, hit_views
@@ -66,6 +67,8 @@ def _create(emu: Backend, p: Params, kind_of: Callable[[], HitTypeRec]) -> Body:
     max_assignments = p.opt_integer("MaxAssignments", 1, 1_000_000_000, 1)
     annotation = p.opt_text("RequesterAnnotation", 255)
     question = _question(p)
+    assignment_policy = review_policy(p, "AssignmentReviewPolicy")
+    hit_policy = review_policy(p, "HITReviewPolicy")
     original = emu.recall("hit", token)
     if original is not None:
         raise turk("HitAlreadyExists",
@@ -75,7 +78,8 @@ def _create(emu: Backend, p: Params, kind_of: Callable[[], HitTypeRec]) -> Body:
     now = emu.now()
     hit = HitRec(id=emu.new_id("hit"), type_id=kind.id, creation=now, expiration=now + lifetime,
                  max_assignments=max_assignments, created_with=max_assignments,
-                 question=question, annotation=annotation)
+                 question=question, annotation=annotation, assignment_policy=assignment_policy,
+                 hit_policy=hit_policy)
     HITS.put(emu.db, hit)
     emu.remember("hit", token, hit.id)
     return {"HIT": hit_view(emu, hit)}
@@ -89,11 +93,24 @@ def create_hit_type(emu: Backend, p: Params) -> Body:
     return {"HITTypeId": _type_from(emu, p).id}
 
 
-def create_hit_with_hit_type(emu: Backend, p: Params) -> Body:
-    type_id = p.entity("HITTypeId")
+def live_hit_type(emu: Backend, type_id: str) -> HitTypeRec:
+    """A HIT type new HITs may use: deleting a qualification type deletes the HIT types that
+    require it (HITs that already use them keep them), and an Inactive one holds them back."""
     kind = TYPES.get(emu.db, type_id)
-    if kind is None:
+    if kind is None or any(_deleted(emu, r["QualificationTypeId"]) for r in kind.requirements):
         raise turk("HITTypeDoesNotExist", f"HITType {type_id} does not exist.")
+    for requirement in kind.requirements:
+        check_requirable(emu, requirement["QualificationTypeId"])
+    return kind
+
+
+def _deleted(emu: Backend, qual_id: str) -> bool:
+    found = QUAL_TYPES.get(emu.db, qual_id)
+    return found is not None and found.deleted is not None
+
+
+def create_hit_with_hit_type(emu: Backend, p: Params) -> Body:
+    kind = live_hit_type(emu, p.entity("HITTypeId"))
     return _create(emu, p, lambda: kind)
 
 
@@ -122,7 +139,8 @@ def list_hits(emu: Backend, p: Params) -> Body:
 
 def list_hits_for_qualification_type(emu: Backend, p: Params) -> Body:
     qual_id = p.entity("QualificationTypeId")
-    known = QUAL_TYPES.get(emu.db, qual_id) is not None or qual_id in SYSTEM_TYPES
+    known = ((QUAL_TYPES.get(emu.db, qual_id) is not None and not _deleted(emu, qual_id))
+             or qual_id in SYSTEM_TYPES)
     if not known and qual_id != emu.masters_id:  # system types as in GetQualificationType
         raise turk("QualificationTypeDoesNotExist", f"QualificationType {qual_id} does not exist.")
     # HIT types are few; the HITs of the types that require it come through the type index.

@@ -8,14 +8,23 @@ from typing import Any
 
 from deployer.emulators.core.clock import java_date
 from deployer.emulators.mturk.backend import Backend
-from deployer.emulators.mturk.exceptions import RequestError, invalid, turk
+from deployer.emulators.mturk.exceptions import (
+    ParameterValidationError,
+    RequestError,
+    invalid,
+    turk,
+)
+from deployer.emulators.mturk.hit_ops import live_hit_type
 from deployer.emulators.mturk.liability import check_funds
 from deployer.emulators.mturk.paging import from_list, paginate
 from deployer.emulators.mturk.records import HitRec
 from deployer.emulators.mturk.schema import HITS, TYPES
-from deployer.emulators.mturk.validation import Params
+from deployer.emulators.mturk.validation import MAX_SECONDS, Params
 
 Body = dict[str, Any]
+# UpdateExpirationForHIT turns a future ExpireAt into an increment of the current expiration
+# (of now, for an expired HIT); MTurk refused increments below this (reference §2.7).
+MIN_INCREMENT = 60
 SETTLING = "This HIT is still being created; it cannot be modified yet. Retry in a few seconds."
 
 
@@ -31,22 +40,32 @@ def _not_settled(emu: Backend, hit: HitRec) -> None:
 def update_expiration(emu: Backend, p: Params) -> Body:
     hit = emu.hit(p.entity("HITId"))
     expire_at = p.timestamp("ExpireAt")
+    now = emu.now()
+    if expire_at <= now:
+        # Clients expire again by design (Dallinger sends 0 every time, Mephisto a fixed date
+        # in 2015), and the duplicate error was only ever seen for a future time: no check.
+        hit.expiration = min(hit.expiration, now)
+        HITS.put(emu.db, hit)
+        return {}
     # The real service derives an idempotency token from HITId + ExpireAt (reference §2.7).
     derived = f"{hit.id}{java_date(expire_at)}"
     if emu.recall("expire", derived) is not None:
         raise RequestError(f'The idempotency token "{derived}" has already been processed.')
-    now = emu.now()
-    if expire_at <= now:
-        hit.expiration = now
-    else:
-        _not_settled(emu, hit)
-        if emu.config.strict_expiration and expire_at < hit.expiration:
-            raise RequestError("You cannot shorten the expiration time of a HIT.")
-        hit.expiration = expire_at
-        hit.reviewing = False  # extending clears Reviewing (reference §3.2, our choice)
+    _not_settled(emu, hit)
+    _check_increment(round(expire_at - max(hit.expiration, now)))
+    hit.expiration = expire_at
+    hit.reviewing = False  # extending clears Reviewing (reference §3.2, our choice)
     HITS.put(emu.db, hit)
     emu.remember("expire", derived, True)
     return {}
+
+
+def _check_increment(seconds: int) -> None:
+    """MTurk moves a live HIT's expiration by 60 s to 365 days, and no earlier."""
+    if not MIN_INCREMENT <= seconds <= MAX_SECONDS:
+        raise ParameterValidationError(
+            f"The value {seconds} is invalid for ExpirationIncrementInSeconds. Valid values "
+            f"range from {MIN_INCREMENT} to {MAX_SECONDS}.")
 
 
 def create_additional_assignments(emu: Backend, p: Params) -> Body:
@@ -73,9 +92,7 @@ def create_additional_assignments(emu: Backend, p: Params) -> Body:
 
 def update_hit_type_of_hit(emu: Backend, p: Params) -> Body:
     hit = emu.hit(p.entity("HITId"))
-    type_id = p.entity("HITTypeId")
-    if TYPES.get(emu.db, type_id) is None:
-        raise turk("HITTypeDoesNotExist", f"HITType {type_id} does not exist.")
+    type_id = live_hit_type(emu, p.entity("HITTypeId")).id
     _not_settled(emu, hit)
     if hit.ever_accepted:
         raise turk("InvalidHITState",

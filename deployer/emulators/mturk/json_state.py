@@ -18,16 +18,18 @@ from deployer.emulators.core.tables import Table
 from deployer.emulators.mturk import schema
 from deployer.emulators.mturk.backend import Backend, checked_offset
 from deployer.emulators.mturk.config import Config
-from deployer.emulators.mturk.records import BlockRec, TokenRec
-from deployer.emulators.mturk.schema import BLOCKS, BONUSES, LEDGER, QUALS, TOKENS
+from deployer.emulators.mturk.records import BlockRec, TokenRec, UploadRec
+from deployer.emulators.mturk.schema import BLOCKS, BONUSES, LEDGER, QUALS, TOKENS, UPLOADS
 
 VERSION = 1
 # Members of "state" that map an id to a record, and the tables that hold them.
 KEYED: dict[str, Table[Any]] = {
     "hits": schema.HITS, "types": schema.TYPES, "assignments": schema.ASSIGNMENTS,
     "workers": schema.WORKERS, "qual_types": schema.QUAL_TYPES,
+    "qual_requests": schema.QUAL_REQUESTS,
 }
-LISTED: dict[str, Table[Any]] = {"bonuses": BONUSES, "ledger": LEDGER}
+LISTED: dict[str, Table[Any]] = {"bonuses": BONUSES, "ledger": LEDGER,
+                                 "messages": schema.MESSAGES, "events": schema.EVENTS}
 
 
 def dump(emu: Backend) -> dict[str, Any]:
@@ -38,6 +40,7 @@ def dump(emu: Backend) -> dict[str, Any]:
     state["quals"] = {f"{q.type_id}:{q.worker_id}": asdict(q) for q in QUALS.where(db)}
     state["blocks"] = {b.worker_id: b.reason for b in BLOCKS.where(db)}
     state["tokens"] = {t.key: [t.issued, t.result] for t in TOKENS.where(db, order="issued")}
+    state["uploads"] = {u.key: asdict(u) for u in UPLOADS.where(db)}
     state["balance"] = str(schema.read(db, "balance"))
     state["counter"] = int(schema.read(db, "counter"))
     return {"version": VERSION, "config": emu.config.to_json(), "clock_offset": emu.clock.offset,
@@ -47,7 +50,7 @@ def dump(emu: Backend) -> dict[str, Any]:
 def load(store: Store, data: dict[str, Any], base: datetime) -> None:
     """Fills an empty store with the document's state; `base` is the clock the offset is
     checked against. Raises KeyError, TypeError or ValueError on what no emulator wrote."""
-    config = Config(**data["config"])
+    config = Config.from_json(data["config"])
     offset = checked_offset(data["clock_offset"], base)
     faults = FaultConfig(**data["faults"])
     state = data["state"]
@@ -73,3 +76,5 @@ def _records(db: sqlite3.Connection, state: dict[str, Any]) -> None:
         BLOCKS.put(db, BlockRec(worker_id, reason))
     for key, (issued, result) in state.get("tokens", {}).items():
         TOKENS.put(db, TokenRec(key, float(issued), result))
+    for fields in state.get("uploads", {}).values():
+        UPLOADS.put(db, UploadRec(**fields))

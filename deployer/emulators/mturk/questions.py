@@ -1,11 +1,11 @@
-"""Question XML checks (reference §5.1-5.3) and Answer XML generation (§5.4)."""
+"""Question XML checks (reference §5.1-5.3), and the Field a worker fills in (forms.py)."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from html.parser import HTMLParser
-from xml.sax.saxutils import escape
 
 from deployer.emulators.mturk.exceptions import ParameterValidationError, invalid
 
@@ -27,10 +27,28 @@ VOID = frozenset(
     ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
      "source", "track", "wbr")
 )
+# An HTML5 parser turns a stray </p> into an empty <p></p> (and </br> into <br>), and MTurk
+# created HITs with them (Dallinger's compensation HIT ends "...</p></form>" with no <p> open).
+IMPLIED_BY_END_TAG = frozenset(("p", "br"))
 OPTIONAL_END = frozenset(
     ("html", "head", "body", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th",
      "thead", "tbody", "tfoot", "colgroup", "rt", "rp")
 )
+
+
+@dataclass(frozen=True)
+class Field:
+    """One thing a worker fills in: a QuestionForm question or a named form control."""
+
+    name: str
+    kind: str  # text | number | choice | choices | checkbox | fixed | file
+    options: tuple[str, ...] = ()  # the values a choice takes
+    label: str = ""
+    required: bool = False
+    option_labels: tuple[str, ...] = ()
+    low: int | None = None  # number range, or how many choices at least / at most
+    high: int | None = None
+    value: str = ""  # a hidden input's or checkbox's value, or a default text
 
 
 def _parse(name: str, xml: str) -> ET.Element:
@@ -116,6 +134,10 @@ def _check_form(root: ET.Element) -> None:
         for part in ("QuestionContent", "AnswerSpecification"):
             if question.find(f"{{{ns}}}{part}") is None:
                 raise invalid(part, None, f"Question {identifier} needs a {part}.")
+        upload = question.find(f"{{{ns}}}AnswerSpecification/{{{ns}}}FileUploadAnswer")
+        if upload is not None and ns == FORM_NSS[0]:
+            raise invalid("AnswerSpecification", "FileUploadAnswer",
+                          "The 2017-11-06 QuestionForm schema has no FileUploadAnswer.")
 
 
 class _Balance(HTMLParser):
@@ -141,7 +163,7 @@ class _Balance(HTMLParser):
             self.open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in VOID:
+        if tag in VOID or (tag in IMPLIED_BY_END_TAG and tag not in self.open):
             return
         if tag not in self.open:
             self.problems.append(f"{self._where()}: Stray end tag “{tag}”.")
@@ -163,24 +185,3 @@ def html5_problem(content: str) -> str:
     unclosed = [tag for tag in parser.open if tag not in OPTIONAL_END]
     parser.problems.extend(f"end of file: Unclosed element “{tag}”." for tag in unclosed)
     return " ".join(parser.problems[:5])
-
-
-def answer_xml(fields: dict[str, str]) -> str:
-    """QuestionFormAnswers exactly as MTurk returns it: one line, ASCII, character references."""
-    parts = [f'<?xml version="1.0" encoding="ASCII"?><QuestionFormAnswers xmlns="{ANSWERS_NS}">']
-    for name, value in fields.items():
-        if name in RESERVED_FIELDS:
-            continue
-        parts.append(
-            f"<Answer><QuestionIdentifier>{_ascii(name)}</QuestionIdentifier>"
-            f"<FreeText>{_ascii(value)}</FreeText></Answer>"
-        )
-    parts.append("</QuestionFormAnswers>")
-    return "".join(parts)
-
-
-def _ascii(text: str) -> str:
-    # What XML cannot hold is dropped, as a browser's form post never yields well-formed XML
-    # with it; everything else becomes ASCII with character references.
-    kept = NOT_XML.sub("", text)
-    return escape(kept).encode("ascii", "xmlcharrefreplace").decode("ascii")

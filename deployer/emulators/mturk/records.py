@@ -39,6 +39,8 @@ class HitRec:
     annotation: str | None
     reviewing: bool = False
     ever_accepted: bool = False
+    assignment_policy: dict[str, Any] | None = None  # AssignmentReviewPolicy as sent
+    hit_policy: dict[str, Any] | None = None  # HITReviewPolicy as sent
 
 
 @dataclass
@@ -82,6 +84,7 @@ class QualTypeRec:
     test_duration: int | None = None
     auto_granted: bool = False
     auto_granted_value: int | None = None
+    deleted: float | None = None  # when DeleteQualificationType was called
 
 
 @dataclass
@@ -91,6 +94,20 @@ class QualRec:
     grant_time: float
     value: int
     status: str = "Granted"
+
+
+@dataclass
+class QualRequestRec:
+    """A worker's request for a qualification, with the test answers when the type has one."""
+
+    id: str
+    type_id: str
+    worker_id: str
+    submit_time: float
+    test: str | None = None  # the type's test when the worker took it
+    answer: str | None = None  # QuestionFormAnswers
+    status: str = "Pending"  # Pending | Granted | Rejected
+    reason: str | None = None  # why it was rejected, for the worker
 
 
 @dataclass
@@ -118,6 +135,39 @@ class LedgerEntry:
 class BlockRec:
     worker_id: str
     reason: str
+
+
+@dataclass
+class MessageRec:
+    """A NotifyWorkers e-mail delivered to one worker."""
+
+    worker_id: str
+    subject: str
+    text: str
+    time: float
+
+
+@dataclass
+class EventRec:
+    """A notification MTurk would have sent (SendTestEventNotification)."""
+
+    time: float
+    destination: str
+    transport: str
+    version: str
+    event_type: str
+    message: dict[str, Any]  # the document the destination receives
+
+
+@dataclass
+class UploadRec:
+    """A file a worker uploaded for a FileUploadAnswer question."""
+
+    key: str
+    assignment_id: str
+    question_id: str
+    content: str
+    size: int
 
 
 @dataclass

@@ -41,7 +41,7 @@ def _one(emu: Backend, item: Any) -> dict[str, Any]:
     if not isinstance(type_id, str) or comparator not in COMPARATORS:
         raise invalid("Comparator" if isinstance(type_id, str) else "QualificationTypeId",
                       comparator if isinstance(type_id, str) else type_id)
-    _known_type(emu, type_id)
+    check_requirable(emu, type_id)
     out: dict[str, Any] = {"QualificationTypeId": type_id, "Comparator": comparator}
     if type_id == LOCALE:
         out["LocaleValues"] = _locales(comparator, item)
@@ -53,12 +53,18 @@ def _one(emu: Backend, item: Any) -> dict[str, Any]:
     return out
 
 
-def _known_type(emu: Backend, type_id: str) -> None:
-    if (type_id in SYSTEM_TYPES or type_id == emu.masters_id
-            or QUAL_TYPES.get(emu.db, type_id) is not None):
+def check_requirable(emu: Backend, type_id: str) -> None:
+    """System types, and the requester's types that are neither deleted nor Inactive (a type's
+    status decides "if HITs can be created with requirements based on this type")."""
+    if type_id in SYSTEM_TYPES or type_id == emu.masters_id:
         return
-    raise turk("QualificationTypeDoesNotExist",
-               f"QualificationType {type_id} does not exist.")
+    kind = QUAL_TYPES.get(emu.db, type_id)
+    if kind is None or kind.deleted is not None:
+        raise turk("QualificationTypeDoesNotExist",
+                   f"QualificationType {type_id} does not exist.")
+    if kind.status != "Active":
+        raise turk("InvalidQualificationTypeState",
+                   f"QualificationType {type_id} is Inactive: new HITs cannot require it.")
 
 
 def _integers(comparator: str, item: dict[str, Any]) -> list[int] | None:

@@ -14,7 +14,17 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from deployer.emulators.mturk import hit_ops, hit_updates, qual_ops, time_rules, work_ops
+from deployer.emulators.mturk import (
+    hit_ops,
+    hit_updates,
+    notify_ops,
+    qual_ops,
+    qual_requests,
+    qual_types,
+    review_ops,
+    time_rules,
+    work_ops,
+)
 from deployer.emulators.mturk.exceptions import (
     AuthenticationError,
     SerializationError,
@@ -34,6 +44,8 @@ SIGV4 = re.compile(
 )
 Handler = Callable[[Emulator, Params], dict[str, Any]]
 
+# Every operation of the MTurk model (botocore's service-2.json for 2017-01-17); a test checks
+# that this is exactly the model's list, and that each has a test.
 OPERATIONS: dict[str, Handler] = {
     "CreateHIT": hit_ops.create_hit,
     "CreateHITType": hit_ops.create_hit_type,
@@ -54,9 +66,16 @@ OPERATIONS: dict[str, Handler] = {
     "SendBonus": work_ops.send_bonus,
     "ListBonusPayments": work_ops.list_bonus_payments,
     "GetAccountBalance": work_ops.get_account_balance,
-    "CreateQualificationType": qual_ops.create_qualification_type,
-    "GetQualificationType": qual_ops.get_qualification_type,
-    "ListQualificationTypes": qual_ops.list_qualification_types,
+    "ListReviewPolicyResultsForHIT": review_ops.list_review_policy_results,
+    "GetFileUploadURL": review_ops.get_file_upload_url,
+    "CreateQualificationType": qual_types.create_qualification_type,
+    "GetQualificationType": qual_types.get_qualification_type,
+    "ListQualificationTypes": qual_types.list_qualification_types,
+    "UpdateQualificationType": qual_types.update_qualification_type,
+    "DeleteQualificationType": qual_types.delete_qualification_type,
+    "ListQualificationRequests": qual_requests.list_qualification_requests,
+    "AcceptQualificationRequest": qual_requests.accept_qualification_request,
+    "RejectQualificationRequest": qual_requests.reject_qualification_request,
     "AssociateQualificationWithWorker": qual_ops.associate,
     "DisassociateQualificationFromWorker": qual_ops.disassociate,
     "ListWorkersWithQualificationType": qual_ops.list_workers_with_qualification_type,
@@ -64,8 +83,9 @@ OPERATIONS: dict[str, Handler] = {
     "CreateWorkerBlock": qual_ops.create_worker_block,
     "DeleteWorkerBlock": qual_ops.delete_worker_block,
     "ListWorkerBlocks": qual_ops.list_worker_blocks,
-    "NotifyWorkers": qual_ops.notify_workers,
-    "UpdateNotificationSettings": qual_ops.update_notification_settings,
+    "NotifyWorkers": notify_ops.notify_workers,
+    "UpdateNotificationSettings": notify_ops.update_notification_settings,
+    "SendTestEventNotification": notify_ops.send_test_event_notification,
 }
 
 

@@ -1,33 +1,36 @@
-"""The side channel under `/_emulator/...`: simulated workers, clock, ledger, faults, preview.
+"""The side channel under `/_emulator/...`: simulated workers, clock, ledger, deliveries, faults,
+and the pages a worker's browser would load (pages.py).
 
-Every route takes and returns JSON (the preview returns HTML). Errors answer 400
-`{"error": "..."}`, a route called with the wrong method 405. The routes are documented in the
-README (emulator section).
+Every JSON route takes and answers members in PascalCase, as MTurk's own API does, in both
+directions: what `GET /_emulator/workers` lists is what `POST /_emulator/workers` takes. Errors
+answer 400 `{"error": "..."}`, a route called with the wrong method 405. The routes are
+documented in the README (emulator section).
 """
 
 from __future__ import annotations
 
-import html
 import json
 import sqlite3
 import sys
 import traceback
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs
 
 from deployer.emulators.core.faults import FaultConfig
 from deployer.emulators.core.server import Reply
-from deployer.emulators.mturk import time_rules
+from deployer.emulators.mturk import pages, time_rules
+from deployer.emulators.mturk.exceptions import SimulationError
+from deployer.emulators.mturk.forms import Answers
 from deployer.emulators.mturk.models import Emulator
-from deployer.emulators.mturk.schema import HITS, TYPES
-from deployer.emulators.mturk.workers import SimulationError
 
 Route = Callable[[Emulator, dict[str, Any]], Any]
 JSON = "application/json"
-HTML = "text/html; charset=utf-8"
 _MISSING = object()
+# FaultConfig's settings by the names the side channel uses for them.
+FAULT_KEYS = {"ThrottleRate": "throttle_rate", "ThrottleBurst": "throttle_burst",
+              "FaultRate": "fault_rate", "FaultPhase": "fault_phase", "LatencyMs": "latency_ms",
+              "Seed": "seed"}
 
 
 def _json(status: int, body: Any, allow: str | None = None) -> Reply:
@@ -74,28 +77,64 @@ def _workers(emu: Emulator, body: dict[str, Any]) -> Any:
 
 
 def _accept(emu: Emulator, body: dict[str, Any]) -> Any:
-    return {"AssignmentId": emu.workers.accept(_get(body, "WorkerId", str),
-                                               _get(body, "HITId", str))}
+    worker_id, hit_id = _get(body, "WorkerId", str), _get(body, "HITId", str)
+    assignment_id = emu.workers.accept(worker_id, hit_id)
+    return _assignment(emu, assignment_id)
+
+
+def _assignment(emu: Emulator, assignment_id: str) -> dict[str, Any]:
+    """What the worker sees of an assignment: its HIT and the times that matter."""
+    found = emu.workers.assignment(assignment_id)
+    out = {"AssignmentId": found.id, "HITId": found.hit_id, "WorkerId": found.worker_id,
+           "AssignmentStatus": found.status, "Deadline": found.deadline}
+    if found.auto_approval_time is not None:
+        out["AutoApprovalTime"] = found.auto_approval_time
+    return out
+
+
+def _held(emu: Emulator, body: dict[str, Any]) -> str:
+    """The assignment a body names: by AssignmentId, or by WorkerId and HITId."""
+    if "AssignmentId" in body or "WorkerId" not in body:
+        return str(_get(body, "AssignmentId", str))
+    return emu.workers.held_by(_get(body, "WorkerId", str), _get(body, "HITId", str))
+
+
+def _answers(body: dict[str, Any]) -> Answers | None:
+    """Answers: field -> text (or a list of texts for several choices); absent: made up."""
+    answers = _get(body, "Answers", dict, None)
+    if answers is None:
+        return None
+    for name, value in answers.items():
+        values = value if isinstance(value, list) else [value]
+        if not values or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool)
+                                 for v in values):
+            raise SimulationError(f"Answers must map field names to text; {name!r} does not")
+    return {name: [str(v) for v in value] if isinstance(value, list) else str(value)
+            for name, value in answers.items()}
 
 
 def _submit(emu: Emulator, body: dict[str, Any]) -> Any:
-    assignment_id = _get(body, "AssignmentId", str)
-    answers = _get(body, "Answers", dict, {})
-    bad = [k for k, v in answers.items() if not isinstance(v, (str, int, float))]
-    if bad:
-        raise SimulationError(f"Answers must map field names to text; {bad[0]!r} does not")
+    answers = _answers(body)
+    assignment_id = _held(emu, body)
     answer = emu.workers.submit(assignment_id, answers)
-    return {"AssignmentId": assignment_id, "Answer": answer}
+    return {**_assignment(emu, assignment_id), "Answer": answer}
 
 
 def _return(emu: Emulator, body: dict[str, Any]) -> Any:
-    emu.workers.return_assignment(_get(body, "AssignmentId", str))
-    return {}
+    assignment_id = _held(emu, body)
+    emu.workers.return_assignment(assignment_id)
+    return {"AssignmentId": assignment_id}
 
 
 def _abandon(emu: Emulator, body: dict[str, Any]) -> Any:
-    emu.workers.abandon(_get(body, "AssignmentId", str))
-    return {}
+    assignment_id = _held(emu, body)
+    emu.workers.abandon(assignment_id)
+    return {"AssignmentId": assignment_id}
+
+
+def _ask(emu: Emulator, body: dict[str, Any]) -> Any:
+    return emu.workers.ask_qualification(_get(body, "WorkerId", str),
+                                         _get(body, "QualificationTypeId", str), _answers(body))
 
 
 def _clock(emu: Emulator, body: dict[str, Any]) -> Any:
@@ -117,12 +156,31 @@ def _ledger(emu: Emulator, body: dict[str, Any]) -> Any:
     return emu.workers.ledger()
 
 
+def _messages(emu: Emulator, body: dict[str, Any]) -> Any:
+    return {"Messages": emu.workers.messages()}
+
+
+def _events(emu: Emulator, body: dict[str, Any]) -> Any:
+    return {"Events": emu.workers.events()}
+
+
 def _faults(emu: Emulator, body: dict[str, Any]) -> Any:
-    return emu.faults.config.to_json()
+    settings = emu.faults.config.to_json()
+    return {key: settings[name] for key, name in FAULT_KEYS.items()}
 
 
 def _set_faults(emu: Emulator, body: dict[str, Any]) -> Any:
-    emu.set_faults(emu.faults.config.updated(body))
+    unknown = sorted(set(body) - set(FAULT_KEYS))
+    if unknown:
+        raise SimulationError(f"unknown fault settings: {unknown}; the settings are "
+                              f"{', '.join(FAULT_KEYS)}")
+    try:
+        emu.set_faults(emu.faults.config.updated({FAULT_KEYS[k]: v for k, v in body.items()}))
+    except ValueError as error:
+        text = str(error)
+        for key, name in FAULT_KEYS.items():  # in the names this route takes
+            text = text.replace(name, key)
+        raise SimulationError(text) from None
     return _faults(emu, body)
 
 
@@ -132,13 +190,15 @@ def _reset_faults(emu: Emulator, body: dict[str, Any]) -> Any:
 
 
 def _state(emu: Emulator, body: dict[str, Any]) -> Any:
-    return emu.to_json()
+    return emu.to_json()  # the state file's own format (lower-case keys), for debugging
 
 
 GET_ROUTES: dict[str, Route] = {
     "/_emulator/workers": _workers,
     "/_emulator/clock": _clock,
     "/_emulator/ledger": _ledger,
+    "/_emulator/messages": _messages,
+    "/_emulator/events": _events,
     "/_emulator/faults": _faults,
     "/_emulator/state": _state,
 }
@@ -148,11 +208,11 @@ POST_ROUTES: dict[str, Route] = {
     "/_emulator/submit": _submit,
     "/_emulator/return": _return,
     "/_emulator/abandon": _abandon,
+    "/_emulator/qualification-requests": _ask,
     "/_emulator/clock/advance": _advance,
     "/_emulator/faults": _set_faults,
     "/_emulator/faults/reset": _reset_faults,
 }
-PREVIEW = "/_emulator/preview"
 
 
 def dispatch(emu: Emulator, method: str, path: str, query: str, raw: bytes) -> Reply:
@@ -168,12 +228,12 @@ def dispatch(emu: Emulator, method: str, path: str, query: str, raw: bytes) -> R
 
 
 def _dispatch(emu: Emulator, method: str, path: str, query: str, raw: bytes) -> Reply:
+    page = pages.page_for(path)
+    if page is not None and method == "GET":
+        return page(emu, path, {k: v[0] for k, v in parse_qs(query).items()})
     routes = GET_ROUTES if method == "GET" else POST_ROUTES
     allowed = [m for m, table in (("GET", GET_ROUTES), ("POST", POST_ROUTES)) if path in table]
-    allowed += ["GET"] if path == PREVIEW else []
-    if path == PREVIEW and method == "GET":
-        status, page = preview_page(emu, parse_qs(query).get("groupId", [""])[0])
-        return Reply(status, page.encode("utf-8"), HTML)
+    allowed += ["GET"] if page is not None else []
     if path not in routes:
         if allowed:
             text = f"{path} answers {' and '.join(allowed)} only, not {method}"
@@ -202,26 +262,3 @@ def _call(route: Route, emu: Emulator, body: dict[str, Any]) -> Reply:
         except (SimulationError, ValueError, TypeError) as error:
             refused = error
     return _json(400, {"error": str(refused)})
-
-
-def preview_page(emu: Emulator, group_id: str) -> tuple[int, str]:
-    """A small stand-in for the worker site's preview of a HIT group."""
-    with emu.transaction() as db:
-        time_rules.refresh(emu)
-        kinds = [t.id for t in TYPES.where(db, "group_id = ?", (group_id,))]
-        hits = HITS.where(db, f"type_id IN ({', '.join('?' for _ in kinds)})", kinds,
-                          order="creation, id")
-        rows = []
-        for hit in hits:
-            kind = emu.hit_type(hit)
-            _, _, available, _ = emu.counts(hit)
-            rows.append(f"<tr><td>{html.escape(hit.id)}</td><td>{html.escape(kind.title)}</td>"
-                        f"<td>${Decimal(kind.reward):.2f}</td><td>{available}</td>"
-                        f"<td>{emu.status(hit)}</td></tr>")
-    title = f"HIT group {html.escape(group_id)}"
-    body = ("<tr><td colspan=5>No HITs in this group.</td></tr>" if not rows else "".join(rows))
-    page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head>"
-            f"<body><h1>{title}</h1><p>MTurk emulator worker preview</p><table border=1>"
-            "<tr><th>HITId</th><th>Title</th><th>Reward</th><th>Available</th><th>Status</th>"
-            f"</tr>{body}</table></body></html>")
-    return (200 if rows else 404), page

@@ -18,16 +18,21 @@ from deployer.emulators.mturk.records import (
     AssignmentRec,
     BlockRec,
     BonusRec,
+    EventRec,
     HitRec,
     HitTypeRec,
     LedgerEntry,
+    MessageRec,
     QualRec,
+    QualRequestRec,
     QualTypeRec,
     TokenRec,
+    UploadRec,
     WorkerRec,
 )
 
-FORMAT = 1  # the layout below; a file with another number is refused, not misread
+FORMAT = 2  # the layout below; upgrade() brings older ones up to it, newer are refused
+READABLE = (1, 2)
 
 TYPES = Table("hit_types", HitTypeRec)
 HITS = Table("hits", HitRec)
@@ -39,8 +44,13 @@ BLOCKS = Table("blocks", BlockRec, key=("worker_id",))
 BONUSES = Table("bonuses", BonusRec, key=())
 LEDGER = Table("ledger", LedgerEntry, key=())
 TOKENS = Table("tokens", TokenRec, key=("key",))
+QUAL_REQUESTS = Table("qual_requests", QualRequestRec)
+MESSAGES = Table("messages", MessageRec, key=())
+EVENTS = Table("events", EventRec, key=())
+UPLOADS = Table("uploads", UploadRec, key=("key",))
 TABLES: tuple[Table[Any], ...] = (TYPES, HITS, ASSIGNMENTS, WORKERS, QUAL_TYPES, QUALS, BLOCKS,
-                                  BONUSES, LEDGER, TOKENS)
+                                  BONUSES, LEDGER, TOKENS, QUAL_REQUESTS, MESSAGES, EVENTS,
+                                  UPLOADS)
 
 INDEXES = (
     "CREATE INDEX hits_by_creation ON hits (creation, id)",
@@ -56,15 +66,26 @@ INDEXES = (
     "CREATE INDEX tokens_by_issue ON tokens (issued)",
     "CREATE INDEX bonuses_by_hit ON bonuses (hit_id)",
     "CREATE INDEX bonuses_by_assignment ON bonuses (assignment_id)",
+    "CREATE INDEX qual_requests_by_type ON qual_requests (type_id, status)",
+    "CREATE INDEX qual_requests_by_worker ON qual_requests (worker_id, type_id)",
+    "CREATE INDEX messages_by_worker ON messages (worker_id, subject)",
+    "CREATE INDEX uploads_by_assignment ON uploads (assignment_id, question_id)",
 )
 
 
 def create(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value)")
+    upgrade(db)
+
+
+def upgrade(db: sqlite3.Connection) -> None:
+    """Brings a database of an older format (or a new, empty one) to FORMAT: format 2 added
+    qualification requests, delivered messages and events, uploads, review policies and
+    deleted qualification types, each new column holding its default in the old rows."""
     for table in TABLES:
-        db.execute(table.ddl())
+        table.ensure(db)
     for index in INDEXES:
-        db.execute(index)
+        db.execute(index.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
     write(db, "format", FORMAT)
 
 

@@ -39,10 +39,12 @@ class EmulatorServer:
             held.open(self.emulator)
             self._held = held
         try:
-            return self._http.start()
+            url = self._http.start()
         except BaseException:
             self._let_go()
             raise
+        self.emulator.base_url = url
+        return url
 
     def stop(self) -> None:
         """Drains requests in flight, then lets the state file go: kept-alive connections are

@@ -6,14 +6,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from deployer.emulators.mturk.backend import Backend, Counts
+from deployer.emulators.mturk.config import MASTERS_IDS
 from deployer.emulators.mturk.records import (
     AssignmentRec,
     BonusRec,
     HitRec,
     HitTypeRec,
     QualRec,
+    QualRequestRec,
     QualTypeRec,
 )
+from deployer.emulators.mturk.requirements import SYSTEM_TYPES
+
+SYSTEM_IDS = frozenset([*SYSTEM_TYPES, *MASTERS_IDS.values()])
 
 
 def ts(epoch: float) -> float:
@@ -90,7 +95,9 @@ def qual_type_view(q: QualTypeRec) -> dict[str, Any]:
         "Name": q.name,
         "Description": q.description,
         "QualificationTypeStatus": q.status,
-        "IsRequestable": bool(q.test) or q.auto_granted,
+        # Workers can ask for any Active type of a requester's, with or without a test (the
+        # model: "False for Qualifications assigned automatically by the system").
+        "IsRequestable": q.status == "Active" and q.id not in SYSTEM_IDS,
         "AutoGranted": q.auto_granted,
     }
     for key, value in (("Keywords", q.keywords), ("Test", q.test), ("AnswerKey", q.answer_key),
@@ -119,3 +126,15 @@ def bonus_view(b: BonusRec) -> dict[str, Any]:
         "Reason": b.reason,
         "GrantTime": ts(b.grant_time),
     }
+
+
+def qual_request_view(r: QualRequestRec) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "QualificationRequestId": r.id,
+        "QualificationTypeId": r.type_id,
+        "WorkerId": r.worker_id,
+        "SubmitTime": ts(r.submit_time),
+    }
+    _put(out, "Test", r.test)
+    _put(out, "Answer", r.answer)
+    return out

@@ -34,7 +34,8 @@ def serve(options: EmulatorOptions) -> Iterator[Served]:
     if options.state is not None:
         server.emulator.set_faults(faults)  # flags win over the saved fault settings
     note = (f"Point boto3 or deploy at it with --endpoint-url {url} (region us-east-1, any "
-            "access key). Ctrl-C stops it.")
+            f"access key); play its workers with `deploy emulator workers ... --endpoint-url "
+            f"{url}`. Ctrl-C stops it.")
     try:
         yield Served(url, note, server.database)
     finally:

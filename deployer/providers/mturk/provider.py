@@ -14,6 +14,7 @@ from deployer.core.plan import Plan, Platform
 from deployer.core.provider import Connection, EmulatorOptions, PlanOptions, Served, Target
 from deployer.core.records import EnvLock, Record
 from deployer.core.review import Desired
+from deployer.core.simulation import Simulation
 from deployer.providers.mturk.observed import Observed
 from deployer.providers.mturk.plan import planner
 from deployer.providers.mturk.plan.payloads import PAYLOADS
@@ -50,6 +51,13 @@ class MTurkProvider:
 
         with serve(options) as served:
             yield served
+
+    @contextmanager
+    def simulate(self, target: Target, env: EnvLock) -> Iterator[Simulation]:
+        from deployer.providers.mturk.api.connection import open_simulation
+
+        with open_simulation(target, env) as simulation:
+            yield simulation
 
     @contextmanager
     def connect(self, target: Target) -> Iterator[Connection]:

@@ -129,3 +129,40 @@ def test_one_holder_at_a_time(tmp_path: Path) -> None:
         store.hold(path)
     held.close()
     store.hold(path).close()
+
+
+@dataclass
+class NoteV2:
+    """Note as a later version writes it: two fields more, each with a default."""
+
+    id: str
+    text: str | None
+    done: bool = False
+    tags: list[str] | None = None
+    extra: Any = None
+    priority: int = 3
+    seen: bool = True
+
+
+@dataclass
+class NoteV3:
+    id: str
+    text: str | None
+    owner: str  # no default: old rows could not be filled
+
+
+def test_ensure_adds_new_columns_with_their_defaults_and_keeps_the_rows() -> None:
+    memory = _store()
+    for key in "ba":
+        NOTES.put(memory.db, Note(key, f"note {key}", tags=["x"]))
+    later = Table("notes", NoteV2)
+    later.ensure(memory.db)
+    later.ensure(memory.db)  # twice: nothing left to add
+    assert later.where(memory.db) == [NoteV2("b", "note b", tags=["x"]),
+                                      NoteV2("a", "note a", tags=["x"])]
+    fresh = Table("fresh", NoteV2)
+    fresh.ensure(memory.db)  # a table that does not exist yet is created
+    fresh.put(memory.db, NoteV2("c", None, priority=1, seen=False))
+    assert fresh.get(memory.db, "c") == NoteV2("c", None, priority=1, seen=False)
+    with pytest.raises(ValueError, match=r"notes\.owner has no default"):
+        Table("notes", NoteV3).ensure(memory.db)

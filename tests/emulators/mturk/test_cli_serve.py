@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import boto3
 import pytest
+from clihelp import write_study
 
 from .conftest import EXTERNAL, make_client
 from .helpers import saved, serve
@@ -74,3 +77,30 @@ def test_a_state_file_in_use_is_one_clear_line(tmp_path: Path) -> None:
     assert second.stderr.startswith(f"error: {state}")
     assert "is in use by another deploy command" in second.stderr
     assert "Traceback" not in second.stderr
+
+
+def test_a_served_emulator_serves_previews_and_workers_to_other_processes(
+        tmp_path: Path) -> None:
+    process, url = serve("--state", str(tmp_path / "emulator.sqlite3"))
+    (tmp_path / "studies").mkdir()
+    write_study(tmp_path, assignments=2)
+
+    def run(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "deployer", *args, "--endpoint-url", url],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    try:
+        applied = run("apply", "--auto-approve")
+        link = re.search(r"(http://127\.0\.0\.1:\d+/_emulator/preview\?groupId=\w+)", applied)
+        assert link, applied  # printed, since this emulator goes on serving it
+        with urllib.request.urlopen(link.group(1), timeout=30) as page:
+            shown = page.read().decode()
+        assert "assignmentId=ASSIGNMENT_ID_NOT_AVAILABLE&amp;hitId=" in shown
+        accepted = run("emulator", "workers", "accept", "pilot/b1")
+        assert "accepted pilot/b1 (HIT " in accepted
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
+    assert process.returncode == 0

@@ -111,14 +111,14 @@ def _check_consistent(client: Any, answered: Answered) -> None:
         status = client.get_assignment(AssignmentId=assignment)["Assignment"]["AssignmentStatus"]
         assert status == "Approved"
     ledger = _ledger(client)
-    paid = [e for e in ledger["Entries"] if e["kind"] == "reward"]
-    assert set(answered.approved) <= {e["assignment_id"] for e in paid}
-    spent = sum((Decimal(e["amount"]) + Decimal(e["fee"]) for e in paid), Decimal(0))
+    paid = [e for e in ledger["Entries"] if e["Kind"] == "reward"]
+    assert set(answered.approved) <= {e["AssignmentId"] for e in paid}
+    spent = sum((Decimal(e["Amount"]) + Decimal(e["Fee"]) for e in paid), Decimal(0))
     assert Decimal(ledger["AvailableBalance"]) == START_BALANCE - spent  # money never half-moved
     approved_now = [a for h in hits for a in client.list_assignments_for_hit(
         HITId=h["HITId"], AssignmentStatuses=["Approved"])["Assignments"]]
     assert sorted(a["AssignmentId"] for a in approved_now) == sorted(
-        e["assignment_id"] for e in paid)  # paid exactly when approved
+        e["AssignmentId"] for e in paid)  # paid exactly when approved
 
 
 def _ledger(client: Any) -> dict[str, Any]:

@@ -79,10 +79,12 @@ def test_invalid_fault_settings() -> None:
 
 
 def test_faults_over_the_side_channel(env: Env) -> None:
-    status, config = env.side("/_emulator/faults", {"fault_rate": 1.0, "latency_ms": 1})
-    assert (status, config["fault_rate"], config["latency_ms"]) == (200, 1.0, 1)
+    status, config = env.side("/_emulator/faults", {"FaultRate": 1.0, "LatencyMs": 1})
+    assert (status, config["FaultRate"], config["LatencyMs"]) == (200, 1.0, 1)
     assert error_of(env.client.get_account_balance)["Error"]["Code"] == "ServiceFault"
-    env.side("/_emulator/faults/reset", {})
+    assert env.side("/_emulator/faults/reset", {}) == (200, {
+        "ThrottleRate": None, "ThrottleBurst": 10, "FaultRate": 0.0, "FaultPhase": "before",
+        "LatencyMs": 0, "Seed": 0})
     assert env.client.get_account_balance()["AvailableBalance"] == "10000.00"
-    status, reply = env.side("/_emulator/faults", {"fault_phase": "sometimes"})
-    assert status == 400 and "fault_phase" in reply["error"]
+    status, reply = env.side("/_emulator/faults", {"FaultPhase": "sometimes"})
+    assert status == 400 and "FaultPhase" in reply["error"]

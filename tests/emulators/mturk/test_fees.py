@@ -82,7 +82,7 @@ def test_the_deployers_plan_prices_what_the_emulator_charges(
                     emu.workers.submit(assignment, {"rating": "4"})
                     client.approve_assignment(AssignmentId=assignment)
         ledger = emu.workers.ledger()
-    charged = sum(Decimal(e["amount"]) + Decimal(e["fee"]) for e in ledger["Entries"])
+    charged = sum(Decimal(e["Amount"]) + Decimal(e["Fee"]) for e in ledger["Entries"])
     assert len(ledger["Entries"]) == 15
     # 12 x (0.53 + 0.21: 40% of 0.53 is 0.212) + 3 x (0.10 + 0.03: 25% of 0.10 is 0.025)
     assert charged == cost == Decimal("9.27")

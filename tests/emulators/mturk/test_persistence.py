@@ -119,7 +119,7 @@ def _newer_format(path: Path) -> None:
     with EmulatorServer(Emulator(), state_file=path):
         pass
     with contextlib.closing(sqlite3.connect(path)) as db:
-        db.execute("UPDATE meta SET value = 2 WHERE key = 'format'")
+        db.execute("UPDATE meta SET value = 3 WHERE key = 'format'")
         db.commit()
 
 

@@ -18,8 +18,10 @@ def _qual(env: Env, name: str = "took-part", **kwargs: object) -> str:
 def test_create_get_and_duplicate_name(env: Env) -> None:
     qual_id = _qual(env, Keywords="exclusion")
     got = env.client.get_qualification_type(QualificationTypeId=qual_id)["QualificationType"]
+    # Workers may ask for any Active type of the requester's (the model: IsRequestable is
+    # "False for Qualifications assigned automatically by the system").
     assert (got["Name"], got["QualificationTypeStatus"], got["IsRequestable"]) == (
-        "took-part", "Active", False)
+        "took-part", "Active", True)
     message = request_error(lambda: _qual(env), "AWS.MechanicalTurk.QualificationTypeAlreadyExists")
     assert message.startswith("You have already created a QualificationType with this name.")
     request_error(lambda: env.client.get_qualification_type(QualificationTypeId="3" * 30),
@@ -29,6 +31,7 @@ def test_create_get_and_duplicate_name(env: Env) -> None:
 def test_system_types_are_readable(env: Env) -> None:
     got = env.client.get_qualification_type(QualificationTypeId="000000000000000000L0")
     assert got["QualificationType"]["Name"] == "Worker_PercentAssignmentsApproved"
+    assert got["QualificationType"]["IsRequestable"] is False
 
 
 def test_create_validation(env: Env) -> None:

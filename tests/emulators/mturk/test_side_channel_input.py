@@ -78,18 +78,23 @@ def test_an_old_state_file_with_such_a_clock_is_not_imported(tmp_path: Path, off
     ("/_emulator/accept", [], "JSON object"),
     ("/_emulator/accept", {"WorkerId": ["A1"], "HITId": "3X"}, "WorkerId"),
     ("/_emulator/submit", {"AssignmentId": "3X", "Answers": [1]}, "Answers"),
-    ("/_emulator/submit", {"AssignmentId": "3X", "Answers": {"a": [1]}}, "Answers"),
+    ("/_emulator/submit", {"AssignmentId": "3X", "Answers": {"a": [None]}}, "Answers"),
+    ("/_emulator/submit", {"AssignmentId": "3X", "Answers": {"a": []}}, "Answers"),
     ("/_emulator/faults", [1], "JSON object"),
-    ("/_emulator/faults", {"seed": "abc"}, "seed"),
-    ("/_emulator/faults", {"throttle_burst": 2.5}, "throttle_burst"),
-    ("/_emulator/faults", {"throttle_rate": "x"}, "throttle_rate"),
+    ("/_emulator/faults", {"Seed": "abc"}, "Seed has the wrong type"),
+    ("/_emulator/faults", {"ThrottleBurst": 2.5}, "ThrottleBurst"),
+    ("/_emulator/faults", {"ThrottleRate": "x"}, "ThrottleRate"),
+    ("/_emulator/faults", {"FaultPhase": "sometimes"}, "FaultPhase must be one of"),
+    ("/_emulator/faults", {"seed": 1}, "unknown fault settings: ['seed']"),
+    ("/_emulator/qualification-requests", {"WorkerId": "A1"}, "QualificationTypeId"),
+    ("/_emulator/submit", {"WorkerId": "A1"}, "HITId"),
 ])
 def test_bad_bodies_are_400_with_a_message(env: Env, path: str, body: Any, word: str) -> None:
     status, reply = env.side(path, body)
     assert status == 400
     assert word in reply["error"]
     assert env.side("/_emulator/workers")[1]["Workers"] == []
-    assert env.side("/_emulator/faults")[1]["seed"] == 0
+    assert env.side("/_emulator/faults")[1]["Seed"] == 0
 
 
 def test_well_typed_worker_is_registered(env: Env) -> None:
@@ -97,8 +102,14 @@ def test_well_typed_worker_is_registered(env: Env) -> None:
         "WorkerId": "AW1", "Country": "gb", "Subdivision": "e1", "Adult": True,
         "Masters": False, "NumberHITsApproved": 3, "PercentAssignmentsApproved": 90})
     assert (status, reply) == (200, {"WorkerId": "AW1"})
-    worker = env.side("/_emulator/workers")[1]["Workers"][0]
-    assert (worker["country"], worker["subdivision"], worker["adult"]) == ("GB", "E1", True)
+    (worker,) = env.side("/_emulator/workers")[1]["Workers"]
+    # What GET lists is what POST takes: the same members, in the same case.
+    assert worker == {"WorkerId": "AW1", "Country": "GB", "Subdivision": "E1", "Adult": True,
+                      "Masters": False, "NumberHITsApproved": 3,
+                      "PercentAssignmentsApproved": 90, "Qualifications": {}}
+    again = {**worker, "WorkerId": "AW2"}
+    assert env.side("/_emulator/workers", again) == (200, {"WorkerId": "AW2"})
+    assert env.side("/_emulator/workers")[1]["Workers"][1] == again
 
 
 @pytest.mark.parametrize(("path", "post", "allowed"), [

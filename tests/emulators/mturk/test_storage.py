@@ -22,7 +22,7 @@ from clihelp import deploy, write_study
 from deployer.emulators.mturk import Emulator, EmulatorServer, embedded
 
 from .conftest import EXTERNAL, Env, make_client
-from .helpers import request_error
+from .helpers import request_error, saved
 
 FIXTURE = Path(__file__).parent / "data" / "emulator-v1.json"
 WRITTEN = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)  # the fixture's clock
@@ -33,6 +33,15 @@ OPEN, EXPIRED, LARGE = ("37OROYFQVFYKKC38FN4X8YNOMGQQN0", "3PCZ9JOE6F671B27MXPP4
 def _old_state(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return Path(shutil.copy(FIXTURE, folder / "emulator.json"))
+
+
+def _holds(new: Any, old: Any) -> bool:
+    """Whether `new` holds everything `old` does: records and settings added since then (each
+    with its default) are the only difference allowed."""
+    if isinstance(old, dict):
+        return isinstance(new, dict) and all(
+            key in new and _holds(new[key], value) for key, value in old.items())
+    return bool(new == old)
 
 
 def _started(state_file: Path) -> EmulatorServer:
@@ -46,7 +55,10 @@ def test_an_old_state_file_is_imported_whole_and_kept_aside(tmp_path: Path) -> N
     _old_state(folder)
     server = _started(folder / "emulator.sqlite3")
     try:
-        assert server.emulator.to_json() == json.loads(FIXTURE.read_text())
+        imported = server.emulator.to_json()
+        written = json.loads(FIXTURE.read_text())
+        assert written["config"].pop("strict_expiration") is False  # a retired setting
+        assert _holds(imported, written)
         assert server.emulator.config.personality == "production"
     finally:
         server.stop()
@@ -93,7 +105,7 @@ def test_the_import_happens_once(tmp_path: Path) -> None:
     server = _started(tmp_path / "emulator.sqlite3")
     try:
         workers = server.emulator.workers.listed()
-        assert [w["id"] for w in workers][-1] == "ANEWWORKER"
+        assert [w["WorkerId"] for w in workers][-1] == "ANEWWORKER"
     finally:
         server.stop()
     assert (tmp_path / "emulator.json").exists()
@@ -132,3 +144,40 @@ def test_the_local_environment_upgrades_without_a_word(
     with embedded(project / ".deploy" / "emulator.sqlite3") as url:
         hits = make_client(boto_session, url).list_hits()["HITs"]
     assert {h["HITId"] for h in hits} == {OPEN, EXPIRED, LARGE}
+
+
+FORMAT_1 = Path(__file__).parent / "data" / "emulator-format1.sqlite3"
+
+
+def test_a_format_1_database_is_upgraded_in_place(
+    tmp_path: Path, boto_session: boto3.session.Session
+) -> None:
+    """data/emulator-format1.sqlite3 is the v1 JSON fixture as the first SQLite emulator
+    (format 1) imported it: the emulator of this version opens it, adds what format 2 keeps,
+    and every old record answers as before."""
+    state = Path(shutil.copy(FORMAT_1, tmp_path / "emulator.sqlite3"))
+    assert saved(state)["meta"]["format"] == 1
+    server = _started(state)
+    try:
+        env = Env(server.emulator, server, make_client(boto_session, server.url))
+        statuses = {h["HITId"]: h["HITStatus"] for h in env.client.list_hits()["HITs"]}
+        assert statuses == {OPEN: "Unassignable", EXPIRED: "Reviewing", LARGE: "Assignable"}
+        (kind,) = env.client.list_qualification_types(
+            MustBeRequestable=False, MustBeOwnedByCaller=True)["QualificationTypes"]
+        env.client.delete_qualification_type(QualificationTypeId=kind["QualificationTypeId"])
+        assert env.client.list_review_policy_results_for_hit(HITId=OPEN)["HITId"] == OPEN
+        assert _holds(server.emulator.to_json(), _written_without_retired_settings())
+    finally:
+        server.stop()
+    after = saved(state)
+    assert after["meta"]["format"] == 2
+    assert {"qual_requests", "messages", "events", "uploads"} <= set(after)
+    assert [row["deleted"] is not None for row in after["qual_types"]] == [True]
+    assert [row["hit_policy"] for row in after["hits"]] == [None, None, None]
+
+
+def _written_without_retired_settings() -> dict[str, Any]:
+    written: dict[str, Any] = json.loads(FIXTURE.read_text())
+    del written["config"]["strict_expiration"]
+    del written["state"]["qual_types"]  # deleted above
+    return written

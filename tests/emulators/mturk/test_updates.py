@@ -4,8 +4,9 @@ UpdateHITReviewStatus, DeleteHIT and the post-create settle window (§2.7-2.11, 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import boto3
 import pytest
@@ -13,7 +14,15 @@ import pytest
 from deployer.emulators.mturk import Config
 
 from .conftest import Env, start
-from .helpers import request_error, validation_error
+from .helpers import error_of, request_error, validation_error
+
+
+def validation_error_text(call: Callable[[], Any]) -> str:
+    """An unmodeled ParameterValidationError (it names no parameter): its message."""
+    response = error_of(call)
+    assert response["Error"]["Code"] == "ParameterValidationError", response["Error"]
+    message: str = response["Error"]["Message"]
+    return message
 
 
 def _status(env: Env, hit_id: str) -> str:
@@ -33,15 +42,15 @@ def test_expire_now_with_zero_or_past(env: Env) -> None:
 
 def test_duplicate_expiration_is_an_idempotency_error(env: Env) -> None:
     hit = env.hit()
-    when = datetime(2031, 7, 14, 20, 26, 6, tzinfo=timezone.utc)
+    when = (datetime.now(timezone.utc) + timedelta(days=30)).replace(microsecond=0)
     env.client.update_expiration_for_hit(HITId=hit["HITId"], ExpireAt=when)
     message = request_error(lambda: env.client.update_expiration_for_hit(
         HITId=hit["HITId"], ExpireAt=when), None)
+    java = when.strftime("%a %b %d %H:%M:%S UTC %Y")  # as in Dallinger #3109
     assert message.startswith(
-        f'The idempotency token "{hit["HITId"]}Mon Jul 14 20:26:06 UTC 2031" has already '
-        "been processed. (")
+        f'The idempotency token "{hit["HITId"]}{java}" has already been processed. (')
     env.emu.advance(24 * 3600)
-    env.client.update_expiration_for_hit(HITId=hit["HITId"], ExpireAt=when)
+    env.client.update_expiration_for_hit(HITId=hit["HITId"], ExpireAt=when + timedelta(days=1))
 
 
 def test_extend_an_expired_hit_makes_it_assignable(env: Env) -> None:
@@ -52,23 +61,31 @@ def test_extend_an_expired_hit_makes_it_assignable(env: Env) -> None:
     assert _status(env, hit["HITId"]) == "Assignable"
 
 
-def test_shortening_to_a_future_time_is_allowed_by_default(env: Env) -> None:
+def test_a_future_expiry_moves_the_expiration_by_60_seconds_to_365_days(env: Env) -> None:
     hit = env.hit(LifetimeInSeconds=7200)
-    sooner = datetime.now(timezone.utc) + timedelta(seconds=1800)
-    env.client.update_expiration_for_hit(HITId=hit["HITId"], ExpireAt=sooner)
+    current = env.client.get_hit(HITId=hit["HITId"])["HIT"]["Expiration"]
+    for seconds in (59, -1800, 31_536_001):
+        message = validation_error_text(
+            lambda seconds=seconds: env.client.update_expiration_for_hit(
+                HITId=hit["HITId"], ExpireAt=current + timedelta(seconds=seconds)))
+        assert message.startswith(f"The value {seconds} is invalid for "
+                                  "ExpirationIncrementInSeconds. Valid values range from 60 to "
+                                  "31536000. ("), message
+    for seconds in (60, 31_536_000 - 60):
+        current += timedelta(seconds=seconds)
+        env.client.update_expiration_for_hit(HITId=hit["HITId"], ExpireAt=current)
     expiration = env.client.get_hit(HITId=hit["HITId"])["HIT"]["Expiration"]
-    assert abs((expiration - sooner).total_seconds()) < 1
+    assert abs((expiration - current).total_seconds()) < 1
 
 
-def test_strict_expiration_refuses_shortening(boto_session: boto3.session.Session) -> None:
-    server, env = start(boto_session, Config(strict_expiration=True))
-    try:
-        hit = env.hit(LifetimeInSeconds=7200)
-        sooner = datetime.now(timezone.utc) + timedelta(seconds=1800)
-        request_error(lambda: env.client.update_expiration_for_hit(
-            HITId=hit["HITId"], ExpireAt=sooner), None)
-    finally:
-        server.stop()
+def test_an_expired_hit_is_extended_from_now(env: Env) -> None:
+    hit = env.hit(LifetimeInSeconds=60)
+    env.emu.advance(3600)
+    now = datetime.fromtimestamp(env.emu.now(), timezone.utc)
+    validation_error_text(lambda: env.client.update_expiration_for_hit(
+        HITId=hit["HITId"], ExpireAt=now + timedelta(seconds=30)))
+    env.client.update_expiration_for_hit(HITId=hit["HITId"], ExpireAt=now + timedelta(minutes=2))
+    assert _status(env, hit["HITId"]) == "Assignable"
 
 
 def test_hit_expires_by_the_clock(env: Env) -> None:

@@ -150,7 +150,7 @@ def test_auto_approval_by_the_clock(env: Env) -> None:
     assert approved["AssignmentStatus"] == "Approved"
     assert approved["ApprovalTime"] == approved["AutoApprovalTime"]
     assert "RequesterFeedback" not in approved
-    assert env.emu.workers.ledger()["Entries"][0]["assignment_id"] == assignment
+    assert env.emu.workers.ledger()["Entries"][0]["AssignmentId"] == assignment
 
 
 def test_zero_auto_approval_delay_approves_on_submit(env: Env) -> None:
@@ -183,7 +183,7 @@ def test_sandbox_balance_never_moves(env: Env) -> None:
     hit_id = env.hit(Reward="100.00")["HITId"]
     env.client.approve_assignment(AssignmentId=env.work(hit_id))
     assert env.client.get_account_balance()["AvailableBalance"] == "10000.00"
-    assert env.emu.workers.ledger()["Entries"][0]["fee"] == "20.00"
+    assert env.emu.workers.ledger()["Entries"][0]["Fee"] == "20.00"
 
 
 def test_production_charges_reward_plus_fee_on_approval(prod: Env) -> None:
@@ -201,7 +201,7 @@ def test_production_fee_rules(prod: Env) -> None:
     small = prod.hit(Reward="0.04", MaxAssignments=1)["HITId"]
     prod.client.approve_assignment(AssignmentId=prod.work(big))
     prod.client.approve_assignment(AssignmentId=prod.work(small))
-    fees = [(e["amount"], e["fee"]) for e in prod.emu.workers.ledger()["Entries"]]
+    fees = [(e["Amount"], e["Fee"]) for e in prod.emu.workers.ledger()["Entries"]]
     assert fees == [("0.10", "0.04"), ("0.04", "0.01")]  # 40% for 10+; $0.01 minimum
     assert prod.client.get_account_balance()["AvailableBalance"] == "4.81"
 
@@ -214,7 +214,7 @@ def test_production_masters_fee(prod: Env) -> None:
     assignment = prod.emu.workers.accept(worker, hit_id)
     prod.emu.workers.submit(assignment, {})
     prod.client.approve_assignment(AssignmentId=assignment)
-    assert prod.emu.workers.ledger()["Entries"][0]["fee"] == "0.25"
+    assert prod.emu.workers.ledger()["Entries"][0]["Fee"] == "0.25"
 
 
 def test_insufficient_funds_at_creation(prod: Env) -> None:

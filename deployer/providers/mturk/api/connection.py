@@ -26,6 +26,7 @@ from deployer.providers.mturk.api.endpoint import ENDPOINTS, Endpoint
 from deployer.providers.mturk.api.notify import notify
 from deployer.providers.mturk.api.observe_people import observe_people, wanted_here
 from deployer.providers.mturk.api.session import connect
+from deployer.providers.mturk.api.simulation import MTurkSimulation, SideChannel
 from deployer.providers.mturk.api.status import status
 from deployer.providers.mturk.api.steps import Steps
 from deployer.providers.mturk.api.wire import observed_assignment, submission
@@ -112,6 +113,26 @@ class MTurkConnection:
 
 @contextmanager
 def open_connection(target: Target) -> Iterator[MTurkConnection]:
+    with _endpoint(target) as endpoint:
+        yield MTurkConnection(connect(endpoint))
+
+
+@contextmanager
+def open_simulation(target: Target, env: EnvLock) -> Iterator[MTurkSimulation]:
+    """Simulated workers need an emulator: `local`'s own, or one at --endpoint-url."""
+    if target.endpoint_url is None and target.environment != "local":
+        raise DeployError(f"{target.environment.upper()} is real MTurk: simulated workers "
+                          "exist only in an emulator; use --env local, or --endpoint-url of "
+                          "`deploy emulator serve`")
+    with _endpoint(target) as endpoint:
+        side = SideChannel(endpoint.endpoint_url)
+        yield MTurkSimulation(side, connect(endpoint), env)
+
+
+@contextmanager
+def _endpoint(target: Target) -> Iterator[Endpoint]:
+    """Where the environment's calls go; `local` without --endpoint-url starts the bundled
+    emulator in this process for as long as the block runs."""
     if target.environment == "local" and target.endpoint_url is None:
         from deployer.emulators.core.errors import EmulatorError
         from deployer.emulators.mturk import embedded
@@ -121,10 +142,10 @@ def open_connection(target: Target) -> Iterator[MTurkConnection]:
                 url = stack.enter_context(embedded(target.workdir / EMULATOR_STATE))
             except EmulatorError as error:  # the emulator's own errors, in our words
                 raise DeployError(str(error)) from None
-            yield MTurkConnection(connect(Endpoint("local", url, target.profile, embedded=True)))
+            yield Endpoint("local", url, target.profile, embedded=True)
         return
     url = target.endpoint_url or ENDPOINTS.get(target.environment, "")
     if not url:
         raise DeployError("the local environment needs no endpoint; drop --endpoint-url or "
                           "point it at `deploy emulator serve`")
-    yield MTurkConnection(connect(Endpoint(target.environment, url, target.profile)))
+    yield Endpoint(target.environment, url, target.profile)

@@ -12,11 +12,11 @@ PREVIEW = {
     "sandbox": "https://workersandbox.mturk.com/projects/{group}/tasks",
     "production": "https://worker.mturk.com/projects/{group}/tasks",
 }
-# The embedded emulator lives only as long as one command; its preview pages are served by
-# this command, at LOCAL_PREVIEW.
+# The embedded emulator lives only as long as one command, so it prints no preview links (they
+# would not open); this command serves the same state, and its links, for as long as it runs.
 LOCAL_PREVIEW_PORT = 8765
 LOCAL_PREVIEW_COMMAND = (
-    f"deploy emulator serve --port {LOCAL_PREVIEW_PORT} --state .deploy/emulator.json"
+    f"deploy emulator serve --port {LOCAL_PREVIEW_PORT} --state .deploy/emulator.sqlite3"
 )
 LOCAL_PREVIEW = f"http://127.0.0.1:{LOCAL_PREVIEW_PORT}"
 # The embedded emulator needs no AWS account: it accepts any signed request.
@@ -40,14 +40,17 @@ class Endpoint:
         return self.environment == "local"
 
     def preview_url(self, group_id: str) -> str:
+        """Where a worker previews the group's HITs; "" when nothing will serve that page."""
         if self.environment in PREVIEW:
             return PREVIEW[self.environment].format(group=group_id)
-        base = LOCAL_PREVIEW if self.embedded else self.endpoint_url
-        return f"{base}/_emulator/preview?groupId={group_id}"
+        if self.embedded:
+            return ""
+        return f"{self.endpoint_url}/_emulator/preview?groupId={group_id}"
 
     @property
     def preview_note(self) -> str:
-        """How to open the preview links when they need something running ("" otherwise)."""
+        """How to get preview links when no emulator serves them ("" otherwise)."""
         if not self.embedded:
             return ""
-        return f"Local preview links open while `{LOCAL_PREVIEW_COMMAND}` runs."
+        return (f"To preview the HITs as workers see them, run `{LOCAL_PREVIEW_COMMAND}` and "
+                f"`deploy status --endpoint-url {LOCAL_PREVIEW}` for their links.")

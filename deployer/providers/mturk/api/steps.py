@@ -83,7 +83,8 @@ class Steps:
         size = hit.max_assignments
         noun = "assignment" if size == 1 else "assignments"
         self.report(f"{hit.address}: created {seen.hit_id} ({size} {noun})")
-        self.report.link(url)
+        if url:
+            self.report.link(url)
 
     def extend(self, action: Extend) -> None:
         if action.add_assignments:
