@@ -72,7 +72,7 @@ def test_init_name_and_ci_write_both_beside_existing_studies(repo: Path, capsys:
 def test_without_a_known_commit_the_workflow_gets_a_placeholder_it_refuses(
     repo: Path, capsys: Capsys, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    # This test's deploy is an editable install: no git commit to pin, so the placeholder.
+    # This deploy was installed from a folder (editable or not): no git commit to pin.
     result = deploy(capsys, "init", "--ci", "github")
     assert result.code == 0
     assert "Next: set DEPLOY_PACKAGE in it" in result.out
