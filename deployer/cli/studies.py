@@ -75,14 +75,66 @@ def _where(loaded: Loaded) -> str:
 
 
 @app.command("init",
-             short_help="Write studies/NAME.yaml, a commented template that validates.")
+             short_help="Write a study template, or (--ci github) the CI workflow.")
 def init_command(
-    name: str = typer.Argument(..., metavar="NAME", hidden=True),
+    ctx: typer.Context,
+    name: str | None = typer.Argument(None, metavar="NAME", hidden=True),
+    ci: str | None = typer.Option(
+        None, "--ci", metavar="github",
+        help="Also write the pull-request workflow: .github/workflows/studies.yml.",
+    ),
+    install: str | None = typer.Option(
+        None, "--install", metavar="REQUIREMENT",
+        help="How CI installs deploy: a pip requirement pinned to a commit or tag "
+             "(default: the git commit this deploy was installed from, if known).",
+    ),
 ) -> None:
-    """Write studies/NAME.yaml, a commented study template that validates.
+    """Write studies/NAME.yaml, a commented study template that validates; with --ci github,
+    the workflow that plans pull requests and applies merges.
 
-    NAME is the study's name: lowercase letters, digits, - and _.
+    NAME is the study's name: lowercase letters, digits, - and _ (optional with --ci).
     """
+    if name is None and ci is None:
+        ctx.fail("Missing argument 'NAME': give a study name (deploy init pilot), or --ci "
+                 "github for the pull-request workflow, or both")
+    if install is not None and ci is None:
+        ctx.fail("--install says how CI installs deploy: use it with --ci github")
+    requirement = _ci_requirement(ci, install) if ci is not None else None
+    if name is not None:
+        _write_study(name)
+    if ci is not None and requirement is not None:
+        _write_workflow(ci, requirement)
+
+
+def _ci_requirement(ci: str, install: str | None) -> str:
+    """Checks made before anything is written, so a refusal leaves no file behind."""
+    from deployer.engine.workflow import (
+        PLACEHOLDER,
+        check_requirement,
+        check_target,
+        installed_from,
+    )
+
+    check_target(Path.cwd(), ci)
+    if install is not None:
+        return check_requirement(install)
+    return installed_from() or PLACEHOLDER
+
+
+def _write_workflow(ci: str, requirement: str) -> None:
+    from deployer.engine.workflow import PLACEHOLDER, write_workflow
+
+    path = write_workflow(Path.cwd(), ci, requirement)
+    typer.echo(f"Wrote {path} (CI installs {requirement})")
+    if requirement == PLACEHOLDER:
+        typer.echo("Next: set DEPLOY_PACKAGE in it to the deploy your lab uses, pinned to a "
+                   "commit or tag (or run deploy init --ci github --install REQUIREMENT); "
+                   "the workflow refuses to run until then.")
+    typer.echo("Next: add the secrets and the production environment its first lines name, "
+               "commit it and open a pull request.")
+
+
+def _write_study(name: str) -> None:
     from deployer.providers.registry import DEFAULT, TEMPLATES
     from deployer.spec.loader import DEFAULT_DIR
 
@@ -91,5 +143,3 @@ def init_command(
     if schema is not None:
         typer.echo(f"Wrote {schema} (editors use it to complete and check study files)")
     typer.echo("Next: edit it, check it with `deploy validate`, then preview with `deploy plan`.")
-
-
