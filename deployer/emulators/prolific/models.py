@@ -71,9 +71,7 @@ class Emulator(Backend):
             workspace = WORKSPACES.get(db, workspace_id)
             if workspace is None:
                 raise SimulationError("unknown", f"no workspace {workspace_id}")
-            paid = Decimal(-minor_units)
-            money.charge(self, workspace, "top_up", money.Cost(paid, Decimal(0), Decimal(0)),
-                         None)
+            money.credit(self, workspace, Decimal(minor_units))
 
     def ledger(self, workspace_id: str | None = None) -> dict[str, Any]:
         """Balances and every movement of money, oldest first, after what time made due."""

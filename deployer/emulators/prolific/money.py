@@ -90,9 +90,19 @@ def available(emu: Backend, workspace: WorkspaceRec) -> Decimal:
 
 def charge(emu: Backend, workspace: WorkspaceRec, kind: str, cost: Cost, study_id: str | None,
            submission_id: str | None = None, participant_id: str | None = None) -> None:
-    """Takes `cost` from the workspace's balance and writes it in the ledger (a top-up is a
-    negative cost)."""
-    workspace.balance = str(Decimal(workspace.balance) - cost.total)
+    """Takes `cost` from the workspace's balance and writes it in the ledger."""
+    _move(emu, workspace, kind, cost, -cost.total, study_id, submission_id, participant_id)
+
+
+def credit(emu: Backend, workspace: WorkspaceRec, paid_in: Decimal) -> None:
+    """Adds funds (a top-up) and writes it in the ledger."""
+    _move(emu, workspace, "top_up", Cost(paid_in, Decimal(0), Decimal(0)), paid_in, None, None,
+          None)
+
+
+def _move(emu: Backend, workspace: WorkspaceRec, kind: str, cost: Cost, change: Decimal,
+          study_id: str | None, submission_id: str | None, participant_id: str | None) -> None:
+    workspace.balance = str(Decimal(workspace.balance) + change)
     WORKSPACES.put(emu.db, workspace)
     LEDGER.put(emu.db, LedgerEntry(
         time=emu.now(), workspace_id=workspace.id, kind=kind, study_id=study_id,
