@@ -34,6 +34,8 @@ class StateFile:
             raise
 
     def _attach(self, emu: Backend) -> None:
+        if self.path.stat().st_size == 0:  # SQLite would take it as a new database and write
+            raise _unreadable(self.path, ValueError("the file is empty"))
         try:
             opened = Store.open(self.path)
         except UNREADABLE as error:
