@@ -165,9 +165,9 @@ class Backend:
         found = USERS.where(self.db, "token = ?", (token,))
         if not found:
             return None
-        rows = self.db.execute("SELECT id, members FROM workspaces").fetchall()
-        mine = frozenset(wid for wid, members in rows if f'"{found[0].id}"' in members)
-        return Caller(found[0], mine)
+        rows = self.db.execute("SELECT w.id FROM workspaces w, json_each(w.members) m "
+                               "WHERE m.value = ?", (found[0].id,)).fetchall()
+        return Caller(found[0], frozenset(row[0] for row in rows))
 
     # --- lookups, each confined to the caller's workspaces (404 otherwise) ------------------
     def workspace(self, who: Caller, workspace_id: str) -> WorkspaceRec:
@@ -218,9 +218,11 @@ class Backend:
                                  (study_id, *statuses))
 
     def live_studies(self, workspace_id: str) -> list[StudyRec]:
-        """The workspace's studies that have been published or scheduled."""
-        return STUDIES.where(self.db, "workspace_id = ? AND status != 'UNPUBLISHED'",
-                             (workspace_id,))
+        """The workspace's studies that may still pay for places: published or scheduled,
+        and not COMPLETED (a study completes only with nothing left to review or fill, and
+        only more places, which reopen it, change that)."""
+        return STUDIES.where(self.db, "workspace_id = ? AND status NOT IN ('UNPUBLISHED', "
+                             "'COMPLETED')", (workspace_id,))
 
     def status_counts(self, study_ids: list[str]) -> dict[str, dict[str, int]]:
         """Submissions per status of each study, in one query."""

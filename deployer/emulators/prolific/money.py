@@ -12,13 +12,14 @@ from the submissions they stand for.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from fractions import Fraction
 from typing import Any
 
 from deployer.emulators.prolific.backend import Backend
-from deployer.emulators.prolific.config import Config
+from deployer.emulators.prolific.config import Config, fraction_of
 from deployer.emulators.prolific.records import LedgerEntry, StudyRec, WorkspaceRec
 from deployer.emulators.prolific.schema import LEDGER, WORKSPACES
 from deployer.emulators.prolific.wire import amount
@@ -54,8 +55,13 @@ def _up(value: Fraction) -> Decimal:
 
 def cost_of(config: Config, paid: Decimal) -> Cost:
     """One payment of `paid` to a participant, with its fee and the VAT on the fee."""
-    fee = _up(Fraction(paid) * config.fee)
-    return Cost(paid, fee, _up(Fraction(fee) * config.vat))
+    return _cost(config.fee_fraction, config.vat_fraction, paid)
+
+
+@functools.lru_cache(maxsize=4096)  # lists show many studies with the same few rewards
+def _cost(fee_fraction: str, vat_fraction: str, paid: Decimal) -> Cost:
+    fee = _up(Fraction(paid) * fraction_of(fee_fraction, "fee_fraction"))
+    return Cost(paid, fee, _up(Fraction(fee) * fraction_of(vat_fraction, "vat_fraction")))
 
 
 def study_cost(config: Config, reward: int, places: int) -> Cost:
