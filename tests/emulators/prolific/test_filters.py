@@ -49,6 +49,19 @@ def test_group_allowlist_and_blocklist_read_membership_live(env: Env) -> None:
     assert _eligible(env, allow, late)
 
 
+def test_a_deleted_group_still_counts_for_running_studies(env: Env) -> None:
+    """§8.1: deletion is soft; a study that names the group keeps reading its members, but
+    new studies cannot name it."""
+    member = env.emu.participants.create()
+    group = _group(env, [member])
+    study = _study(env, {"filter_id": "participant_group_allowlist", "selected_values": [group]})
+    env.api.delete(f"participant-groups/{group}/")
+    assert _eligible(env, study, member)
+    reply = env.api.post("studies/", study_body(filters=[
+        {"filter_id": "participant_group_allowlist", "selected_values": [group]}]))
+    assert reply.status == 400
+
+
 def test_allowlists_are_any_of_their_values(env: Env) -> None:
     """§8.2: several groups in one allowlist: a member of either may take part."""
     first, second = env.emu.participants.create(), env.emu.participants.create()

@@ -20,6 +20,19 @@ def test_publish_refuses_a_reward_under_the_minimum_hourly_rate(env: Env) -> Non
     assert env.transition(study["id"], "PUBLISH").status == 200
 
 
+def test_scheduling_checks_the_reward_and_funds_too(make_env: MakeEnv) -> None:
+    """§4.2, §5.1: SCHEDULE_PUBLISH makes the publish checks up front and holds the funds."""
+    env = make_env(Config(seed="t", balance=1000))
+    low = env.draft(reward=99)
+    reply = env.transition(low["id"], "SCHEDULE_PUBLISH", publish_at="2999-01-01T00:00:00Z")
+    assert (reply.status, list(reply.detail)) == (400, ["reward"])
+    fine = env.draft()
+    env.transition(fine["id"], "SCHEDULE_PUBLISH", publish_at="2999-01-01T00:00:00Z")
+    assert env.balance()["available_balance"] == 1000 - 400
+    env.transition(fine["id"], "CANCEL_PUBLISH")
+    assert env.balance()["available_balance"] == 1000
+
+
 def test_the_minimum_follows_the_currency(make_env: MakeEnv) -> None:
     """§5.1: USD workspaces need 800 cents an hour."""
     env = make_env(Config(seed="t", currency="USD"))

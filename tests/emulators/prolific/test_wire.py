@@ -116,6 +116,7 @@ def test_unknown_paths_and_ids_are_404_in_the_envelope(env: Env) -> None:
                                         "title": "Not Found", "detail": "Not found.",
                                         "additional_information": "", "interactive": False}}
     assert env.api.request("GET", "/elsewhere").status == 404
+    assert env.api.get("nothing-here/", token=None).status == 404  # the route comes first
 
 
 def test_a_known_path_with_the_wrong_method_is_405(env: Env) -> None:
