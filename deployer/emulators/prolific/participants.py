@@ -52,6 +52,13 @@ class Participants:
             PARTICIPANTS.put(db, person)
             return person.id
 
+    def get(self, participant_id: str) -> dict[str, Any]:
+        with self.emu.transaction():
+            person = self.emu.participant(participant_id)
+            if person is None:
+                raise SimulationError("unknown", f"no participant {participant_id}")
+            return view(person)
+
     def listed(self) -> list[dict[str, Any]]:
         with self.emu.transaction() as db:
             return [view(person) for person in PARTICIPANTS.where(db)]

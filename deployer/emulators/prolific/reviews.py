@@ -135,7 +135,9 @@ def _bulk_targets(call: Call, body: dict[str, Any]) -> list[str]:
         raise invalid(name, f"At most {BULK_LIMIT} IDs per request.")
     if given[0]:
         return list(values)
-    study = call.emu.study(call.who, str(body.get("study_id")))
+    if not isinstance(body.get("study_id"), str):
+        raise invalid("study_id", "This field is required with participant_ids.")
+    study = call.emu.study(call.who, body["study_id"])
     wanted = set(values)
     return [s.id for s in call.emu.submissions_of(study.id) if s.participant_id in wanted]
 

@@ -39,6 +39,11 @@ class Call:
         if not isinstance(value, dict):
             raise bad("Invalid data. Expected a dictionary, but got "
                       f"{type(value).__name__}.")
+        try:  # a lone surrogate ("\ud800") is valid JSON but no text SQLite can store
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise bad("JSON parse error - a string holds a lone surrogate, which is not "
+                      "Unicode text.") from None
         return value
 
     @property

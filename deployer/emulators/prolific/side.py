@@ -61,7 +61,7 @@ def _create(emu: Emulator, args: Args, body: dict[str, Any]) -> Any:
         approval_rate=_get(body, "approval_rate", (int, float), 100),
         devices=_get(body, "devices", list, ["desktop"]),
         attributes=_get(body, "attributes", dict, {}))
-    return next(p for p in emu.participants.listed() if p["id"] == participant_id)
+    return emu.participants.get(participant_id)
 
 
 def _reserve(emu: Emulator, args: Args, body: dict[str, Any]) -> Any:

@@ -229,6 +229,8 @@ def test_bulk_approve_by_study_and_participants(env: Env) -> None:
     assert env.submission(mine)["status"] == "APPROVED"
     assert env.submission(theirs)["status"] == "AWAITING REVIEW"
     assert env.api.post("submissions/bulk-approve/", {}).status == 400
+    no_study = env.api.post("submissions/bulk-approve/", {"participant_ids": [person]})
+    assert list(no_study.detail) == ["study_id"]
     assert env.api.post("submissions/bulk-approve/",
                         {"submission_ids": ["x"] * 1001}).status == 400
 

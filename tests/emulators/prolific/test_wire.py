@@ -134,6 +134,11 @@ def test_a_body_that_is_not_json_is_a_400(env: Env) -> None:
     assert reply.detail.startswith("JSON parse error")
     reply = env.api.post("studies/", [1, 2])
     assert reply.status == 400
+    for path in ("studies", "participant-groups"):  # a group's name is an SQLite TEXT
+        raw = b'{"name": "\\ud800", "workspace_id": "%s"}' % env.workspace.encode()
+        reply = env.api.request("POST", f"/api/v1/{path}/", raw=raw)
+        assert reply.status == 400
+        assert "lone surrogate" in reply.detail
     assert env.api.get("studies/").body["results"] == []
 
 
