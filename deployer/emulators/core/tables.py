@@ -78,6 +78,12 @@ class Table(Generic[R]):
             sql += f" LIMIT {int(limit)}"
         return [self._record(row) for row in db.execute(sql, params)]
 
+    def count(self, db: sqlite3.Connection, condition: str = "1",
+              params: Sequence[Any] = ()) -> int:
+        found: int = db.execute(f"SELECT COUNT(*) FROM {self.name} WHERE {condition}",
+                                params).fetchone()[0]
+        return found
+
     def put(self, db: sqlite3.Connection, record: R) -> None:
         """Inserts the record, or updates the row with its key in place."""
         values = [encode(getattr(record, column))
