@@ -32,9 +32,10 @@ def confirmed(plan: Plan, auto_approve: bool, saved: bool) -> bool:
     if not sys.stdin.isatty():
         raise RefusedError("refusing to apply without a terminal to confirm; "
                            "pass --auto-approve (for CI) after reviewing the plan")
-    spend = f"est. {signed(plan.added_cost)}"
+    spend = f"est. {signed(plan.added_cost, plan.platform.symbol)}"
     if production:
-        balance = f", balance {money(plan.balance)}" if plan.balance is not None else ""
+        balance = "" if plan.balance is None \
+            else f", balance {money(plan.balance, plan.platform.symbol)}"
         typer.echo(f"\nThis spends REAL MONEY on PRODUCTION ({spend}{balance}).")
         return _ask("Type 'production' to confirm") == "production"
     question = f"\nDo you want to perform these actions in {plan.environment.upper()} ({spend})?"
@@ -84,7 +85,7 @@ def summarise(plan: Plan, outcome: Outcome, links: Links, notes: tuple[str, str]
     if outcome.ok:
         if plan.has_changes:
             typer.echo(f"\nApply complete! {plural(outcome.done, 'action')} done.")
-        _links(links, thing, preview_note)
+            _links(links, thing, preview_note)
         return
     head = (f"Interrupted: {outcome.done} of {plural(outcome.total, 'action')} done; "
             f"{outcome.not_started} not started" if outcome.interrupted else
@@ -104,10 +105,11 @@ def summarise(plan: Plan, outcome: Outcome, links: Links, notes: tuple[str, str]
 
 
 def _links(links: Links, thing: str, preview_note: str) -> None:
-    if not links:
-        return
-    typer.echo(f"\nPreview (one link per {thing} type):")
-    for url, studies in links.items():
-        typer.echo(f"  {', '.join(studies)}: {url}")
-    if preview_note:
+    """Preview links where they open; where they would not (a local emulator that stops with
+    the command), the note says how to serve them."""
+    if links:
+        typer.echo(f"\nPreview (one link per {thing} type):")
+        for url, studies in links.items():
+            typer.echo(f"  {', '.join(studies)}: {url}")
+    elif preview_note:
         typer.echo(preview_note)

@@ -48,8 +48,9 @@ def rehearsal_errors(rehearsal: str, record: EnvLock | None, paths: Mapping[str,
 def budget_errors(costs: Iterable[StudyCost], paths: Mapping[str, str],
                   platform: Platform) -> tuple[Note, ...]:
     return tuple(
-        Note(c.study, f"{paths.get(c.study, c.study)} would commit {money(c.committed)} once "
-             f"applied, over its budget of {money(c.budget)}",
+        Note(c.study, f"{paths.get(c.study, c.study)} would commit "
+             f"{money(c.committed, platform.symbol)} once applied, over its budget of "
+             f"{money(c.budget, platform.symbol)}",
              f"raise `budget` in {paths.get(c.study, c.study)} or ask for fewer {platform.unit}")
         for c in costs
         if c.budget is not None and c.committed > c.budget
@@ -60,6 +61,6 @@ def balance_errors(added: Decimal, balance: Decimal | None, environment: str,
                    platform: Platform) -> tuple[Note, ...]:
     if balance is None or added <= balance:
         return ()
-    return (Note("", f"this plan adds {money(added)} but the {environment} account balance is "
-                 f"{money(balance)}", f"add funds to the {platform.title} account, or plan "
-                 f"fewer {platform.unit}"),)
+    return (Note("", f"this plan adds {money(added, platform.symbol)} but the {environment} "
+                 f"account balance is {money(balance, platform.symbol)}",
+                 f"add funds to the {platform.title} account, or plan fewer {platform.unit}"),)

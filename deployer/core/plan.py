@@ -87,6 +87,7 @@ class Platform:
     submission_column: str = "assignment_id"  # results' and reviews' column for a submission
     saving: str = ""  # the cost table's heading for StudyCost.saving ("" when never offered)
     size: str = ""  # the attribute giving one object's size: grouped changes read "300 HITs of 9"
+    symbol: str = "$"  # of the currency its money is in
 
 
 @dataclass(frozen=True)

@@ -6,15 +6,15 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 
-def money(amount: Decimal) -> str:
-    """`$1,234.50`, `-$0.48`."""
+def money(amount: Decimal, symbol: str = "$") -> str:
+    """`$1,234.50`, `-$0.48`, `£2.00` (the platform's currency symbol)."""
     sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
+    return f"{sign}{symbol}{abs(amount):,.2f}"
 
 
-def signed(amount: Decimal) -> str:
+def signed(amount: Decimal, symbol: str = "$") -> str:
     """Money a plan adds: `+$3.60`, `+$0.00`, `-$0.48`."""
-    return ("+" if amount >= 0 else "") + money(amount)
+    return ("+" if amount >= 0 else "") + money(amount, symbol)
 
 
 def plural(count: int, one: str, many: str = "") -> str:

@@ -108,9 +108,9 @@ def block(g: Group, platform: Platform, color: bool, width: int | None = None) -
     attributes = [a for a in first.attributes if count == 1 or not a.identity]
     rows: list[tuple[str, str, Attribute | None]] = [(a.field, shown(a), a) for a in attributes]
     if priced:
-        each = signed(first.cost)
+        each = signed(first.cost, platform.symbol)
         rows.append(("cost", each if count == 1 else f"{each} each, "
-                     f"{signed(first.cost * count)} in all", None))
+                     f"{signed(first.cost * count, platform.symbol)} in all", None))
     fieldwidth = max((len(field) for field, _, _ in rows), default=0)
     for field, text, attribute in rows:
         forces = attribute is not None and attribute.forces_replacement

@@ -63,12 +63,12 @@ def _what(changes: Sequence[Change], size: str) -> str:
     return "; ".join(parts)
 
 
-def _standing(cost: StudyCost) -> str:
+def _standing(cost: StudyCost, sym: str) -> str:
     if cost.budget is None:
-        return f"{money(cost.committed)} (no budget)"
+        return f"{money(cost.committed, sym)} (no budget)"
     left = cost.budget - cost.committed
-    state = f"{money(left)} left" if left >= 0 else f"{money(-left)} over"
-    return f"{money(cost.committed)} / {money(cost.budget)} ({state})"
+    state = f"{money(left, sym)} left" if left >= 0 else f"{money(-left, sym)} over"
+    return f"{money(cost.committed, sym)} / {money(cost.budget, sym)} ({state})"
 
 
 def _table(plan: Plan) -> list[str]:
@@ -79,10 +79,11 @@ def _table(plan: Plan) -> list[str]:
         mine = [change for change in plan.changes if change.study == c.study]
         if mine:
             what = _what(mine, plan.platform.size)
-            lines.append(f"| `{_cell(c.study)}` | {_cell(what)} | {signed(c.added)} | "
-                         f"{_standing(c)} |")
-    balance = [f"Account balance: {money(plan.balance)}.", ""] if plan.balance is not None \
-        else []
+            lines.append(f"| `{_cell(c.study)}` | {_cell(what)} | "
+                         f"{signed(c.added, plan.platform.symbol)} | "
+                         f"{_standing(c, plan.platform.symbol)} |")
+    balance = [f"Account balance: {money(plan.balance, plan.platform.symbol)}.", ""] \
+        if plan.balance is not None else []
     return [*lines, "", *balance]
 
 

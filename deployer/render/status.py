@@ -23,8 +23,8 @@ def render_status_text(status: Status) -> str:
     title = status.platform.title
     lines = [f"Studies in {status.environment.upper()} at {stamp(status.taken_at)}:"]
     for study in status.studies:
-        lines += ["", _headline(study, status.platform.thing), *_table(study,
-                                                                     status.platform.thing)]
+        headline = _headline(study, status.platform.thing, status.platform.symbol)
+        lines += ["", headline, *_table(study, status.platform.thing)]
         lines += [f"  preview: {link}" for link in study.previews]
         notes = {r.state for r in study.rows} & set(STATES)
         lines += [f"  {STATES[state].format(title=title)}" for state in sorted(notes)]
@@ -33,7 +33,7 @@ def render_status_text(status: Status) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _headline(study: StudyStatus, thing: str) -> str:
+def _headline(study: StudyStatus, thing: str, symbol: str) -> str:
     work = study.work
     review = f"{work.awaiting_review} awaiting review"
     if study.auto_approves_at is not None:
@@ -41,7 +41,7 @@ def _headline(study: StudyStatus, thing: str) -> str:
     return (f"{study.name}: {plural(study.open, thing)} open; {work.available} available, "
             f"{work.in_progress} "
             f"in progress, {review}, {work.approved} approved, {work.rejected} rejected; spent "
-            f"{money(study.spent)}")
+            f"{money(study.spent, symbol)}")
 
 
 def _label(row: Row, study: StudyStatus) -> str:

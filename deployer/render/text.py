@@ -69,7 +69,8 @@ def summarise(changes: Sequence[Change]) -> Summary:
 
 
 def spend_line(plan: Plan) -> str:
-    return f"Estimated spend: {signed(plan.added_cost)} (rewards + {plan.platform.title} fees)"
+    spend = signed(plan.added_cost, plan.platform.symbol)
+    return f"Estimated spend: {spend} (rewards + {plan.platform.title} fees)"
 
 
 def legend(changes: Sequence[Change], platform: Platform, color: bool) -> list[str]:
@@ -105,21 +106,23 @@ def drift_section(plan: Plan, color: bool) -> list[str]:
 
 
 def cost_section(plan: Plan) -> list[str]:
+    sym = plan.platform.symbol
     heading = plan.platform.saving
     saving = bool(heading) and any(c.saving > 0 for c in plan.costs)
     rows = [["study", "added", "committed", "budget", *([heading] if saving else [])]]
     for c in plan.costs:
-        row = [c.study, signed(c.added), money(c.committed), money(c.budget) if c.budget else "-"]
-        rows.append(row + ([money(c.saving)] if saving else []))
+        row = [c.study, signed(c.added, sym), money(c.committed, sym),
+               money(c.budget, sym) if c.budget else "-"]
+        rows.append(row + ([money(c.saving, sym)] if saving else []))
     committed = sum((c.committed for c in plan.costs), ZERO)
-    rows.append(["total", signed(plan.added_cost),
-                 money(committed), "", *([""] if saving else [])])
+    rows.append(["total", signed(plan.added_cost, sym),
+                 money(committed, sym), "", *([""] if saving else [])])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = [f"Cost (rewards + {plan.platform.title} fees):"]
     lines += ["  " + "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
               for r in rows]
     if plan.balance is not None:
-        lines.append(f"  account balance: {money(plan.balance)}")
+        lines.append(f"  account balance: {money(plan.balance, sym)}")
     return lines
 
 
