@@ -18,7 +18,8 @@ from deployer.core.address import study_of
 ZERO = Decimal("0.00")
 
 Verb = Literal["create", "update", "replace", "expire", "pause", "adopt", "forget", "approve",
-               "reject", "pay", "dispose", "grant", "revoke", "block", "unblock"]
+               "reject", "pay", "dispose", "grant", "revoke", "block", "unblock", "stop",
+               "publish", "start"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Platform:
     saving: str = ""  # the cost table's heading for StudyCost.saving ("" when never offered)
     size: str = ""  # the attribute giving one object's size: grouped changes read "300 HITs of 9"
     symbol: str = "$"  # of the currency its money is in
+    review_columns: tuple[str, ...] = ()  # what a review file asks beyond the decision's
 
 
 @dataclass(frozen=True)

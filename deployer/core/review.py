@@ -26,6 +26,7 @@ class Decision:
     feedback: str = ""
     bonus: Decimal | None = None  # the total bonus for this submission
     bonus_reason: str = ""
+    category: str = ""  # why it was rejected, where the platform asks (Prolific)
 
 
 @dataclass(frozen=True)

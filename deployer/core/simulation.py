@@ -46,6 +46,8 @@ class Work:
     due: datetime | None = None  # when it must be submitted by, while in progress
     decided: datetime | None = None  # approved automatically then unless reviewed first
     answers: tuple[tuple[str, str], ...] = ()  # (field, value) as the platform recorded them
+    # What the platform calls the participant, the batch and the submission, for messages.
+    words: tuple[str, str, str] = ("Worker", "HIT", "assignment")
 
 
 Answers = Mapping[str, Sequence[str]]

@@ -12,6 +12,10 @@ from typing import Protocol
 
 class Study(Protocol):
     @property
+    def platform(self) -> str:
+        """The platform the study runs on (its provider's name): `mturk`, `prolific`."""
+
+    @property
     def name(self) -> str:
         """The file stem; the first part of every address of the study."""
 

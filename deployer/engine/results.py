@@ -153,7 +153,7 @@ def add_review_rows(path: Path, submissions: Sequence[Submission], platform: Pla
     except (OSError, UnicodeDecodeError) as error:
         raise DeployError(f"{path}: cannot read the review file ({error}); fix it, then run "
                           "`deploy results` again") from None
-    header = columns(REVIEW_COLUMNS, platform)
+    header = columns(REVIEW_COLUMNS, platform) + list(platform.review_columns)
     known = {row.get(header[0], "") for row in csv.DictReader(io.StringIO(existing))}
     new = [s for s in ordered(submissions) if s.submission_id not in known]
     if not new:

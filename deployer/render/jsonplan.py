@@ -10,7 +10,8 @@ from deployer.core.plan import Change, Note, Plan, StudyCost, Verb
 from deployer.core.text import stamp
 from deployer.render.text import summarise
 
-FORMAT_VERSION = "1.2"  # 1.1: approve, reject and pay; 1.2: pause, changes[].detail
+FORMAT_VERSION = "1.3"  # 1.1: approve, reject and pay; 1.2: pause, changes[].detail;
+# 1.3: Prolific's stop, publish and start
 NUMBERS = frozenset({"max_assignments", "assignment_duration", "auto_approval_delay"})
 
 JsonDict = dict[str, Any]
@@ -26,6 +27,7 @@ STEPS: dict[Verb, list[str]] = {
     "expire": ["expire"], "pause": ["expire"], "adopt": ["adopt"], "forget": ["forget"],
     "approve": ["approve"], "reject": ["reject"], "pay": ["pay"], "dispose": ["dispose"],
     "grant": ["grant"], "revoke": ["revoke"], "block": ["block"], "unblock": ["unblock"],
+    "stop": ["stop"], "publish": ["publish"], "start": ["start"],
 }
 
 
@@ -67,7 +69,8 @@ def plan_document(plan: Plan) -> JsonDict:
                     "expire": s.expire, "pause": s.pause, "forget": s.forget,
                     "approve": s.approve, "reject": s.reject, "pay": s.pay, "dispose": s.dispose,
                     "grant": s.grant, "revoke": s.revoke, "block": s.block,
-                    "unblock": s.unblock},
+                    "unblock": s.unblock, "stop": s.stop, "publish": s.publish,
+                    "start": s.start},
         "actions": [_change(c) for c in plan.changes],
         "drift": [_note(n) for n in plan.drift],
         "warnings": [_note(n) for n in plan.warnings],

@@ -30,13 +30,18 @@ class Summary:
     revoke: int = 0
     block: int = 0
     unblock: int = 0
+    stop: int = 0
+    publish: int = 0
+    start: int = 0
 
     def line(self) -> str:
         """`Plan: 2 to create, 1 to change, 1 to expire.` (the others only when present)."""
         parts = [f"{self.adopt} to adopt"] if self.adopt else []
         parts += [f"{self.create} to create", f"{self.change} to change",
                   f"{self.expire} to expire"]
-        parts += [f"{self.pause} to pause"] if self.pause else []
+        parts += [f"{count} to {verb}" for verb, count in (
+            ("publish", self.publish), ("stop", self.stop), ("pause", self.pause),
+            ("start", self.start)) if count]
         parts += [f"{self.forget} to forget"] if self.forget else []
         parts += [f"{self.approve} to approve"] if self.approve else []
         parts += [f"{self.reject} to reject"] if self.reject else []
@@ -65,6 +70,9 @@ def summarise(changes: Sequence[Change]) -> Summary:
         revoke=verbs.count("revoke"),
         block=verbs.count("block"),
         unblock=verbs.count("unblock"),
+        stop=verbs.count("stop"),
+        publish=verbs.count("publish"),
+        start=verbs.count("start"),
     )
 
 

@@ -10,7 +10,7 @@ must stay fast and offline.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,6 +22,7 @@ from deployer.core.study import Study
 from deployer.spec.document import Document, decode_document, read_file
 from deployer.spec.files import printable
 from deployer.spec.problems import Problem, file_problem, has_errors
+from deployer.spec.wording import closest
 
 __all__ = ["DEFAULT_DIR", "Loaded", "Problem", "load_studies", "require_valid", "valid_name"]
 
@@ -63,6 +64,22 @@ class Loaded:
 def valid_name(name: str) -> bool:
     """Whether `name` can name a study (it becomes part of every HIT's address)."""
     return bool(NAME_RULE.match(name))
+
+
+def by_platform(builders: Mapping[str, Builder], default: str) -> Builder:
+    """A Builder that hands each document to its platform's own (`platform:`, or `default`)."""
+    def build(doc: Document, file: Path, name: str, raw: bytes,
+              now: datetime) -> tuple[Study | None, list[Problem]]:
+        chosen = doc.data.get("platform", default)
+        builder = builders.get(chosen) if isinstance(chosen, str) else None
+        if builder is None:
+            known = sorted(builders)
+            guess = closest(str(chosen), known)
+            hint = f"did you mean {guess}?" if guess else f"use {' or '.join(known)}"
+            return None, [doc.problem(("platform",), f"is {chosen!r}, not a platform deploy "
+                                      f"knows; {hint}")]
+        return builder(doc, file, name, raw, now)
+    return build
 
 
 def load_studies(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -36,6 +36,14 @@ class ReviewRules:
     id_column: str  # "assignment_id"
     feedback_limit: int  # characters
     currency: str = "dollars"
+    rejection_minimum: int = 1  # characters of feedback a rejection needs
+    # A rejection's category, from a `rejection_category` column the file must then have
+    # (Prolific's); empty: the platform has none.
+    categories: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (self.id_column, *NEEDED, *(("rejection_category",) if self.categories else ()))
 
 
 def review_files(root: Path, environment: str | None = None) -> list[Path]:
@@ -47,7 +55,7 @@ def review_files(root: Path, environment: str | None = None) -> list[Path]:
 
 def load_review(file: Path, shown: str, rules: ReviewRules) -> tuple[Review | None, list[Problem]]:
     """The review in `file` (its study is the file name), or None, with every problem."""
-    table = read_table(file, shown, (rules.id_column, *NEEDED), "as `deploy results` writes them")
+    table = read_table(file, shown, rules.columns, "as `deploy results` writes them")
     if isinstance(table, list):
         return None, table
     decisions, problems = _decisions(table, rules)
@@ -96,6 +104,11 @@ class _Row:
         if verdict == "reject" and not feedback:
             found.append(self.problem("feedback", "is empty; a rejection needs feedback: the "
                                       "worker reads it, so say what the work missed"))
+        elif verdict == "reject" and len(feedback) < rules.rejection_minimum:
+            found.append(self.problem("feedback", f"is {len(feedback)} characters; the "
+                                      f"platform needs at least {rules.rejection_minimum} "
+                                      "for a rejection: say what the work missed"))
+        category = self._category(verdict, rules, found)
         if len(feedback) > rules.feedback_limit:
             found.append(self.problem("feedback", f"is {len(feedback):,} characters; the "
                                       f"platform takes at most {rules.feedback_limit:,}"))
@@ -109,7 +122,20 @@ class _Row:
         problems.extend(found)
         if found:
             return None
-        return Decision(ident, self.line, verdict, feedback, bonus, reason)
+        return Decision(ident, self.line, verdict, feedback, bonus, reason, category)
+
+    def _category(self, verdict: Verdict, rules: ReviewRules, found: list[Problem]) -> str:
+        if not rules.categories or verdict != "reject":
+            return ""
+        written = self.text("rejection_category").strip().upper().replace(" ", "_")
+        if written in rules.categories:
+            return written
+        guess = closest(written, list(rules.categories))
+        hint = f"did you mean {guess}? " if guess and written else ""
+        found.append(self.problem("rejection_category", f"is {written or 'empty'!r}; a "
+                                  f"rejection needs one of: {', '.join(rules.categories)} "
+                                  f"({hint}see the platform's rejection guidance)"))
+        return ""
 
     def _verdict(self, found: list[Problem]) -> Verdict:
         written = self.text("decision")
@@ -165,10 +191,11 @@ def load_reviews(files: Sequence[Path], rules: ReviewRules) -> tuple[dict[str, R
     return reviews, problems
 
 
-def load_all(paths: Sequence[Path], build: Builder, rules: ReviewRules, strict: bool = False,
-             now: datetime | None = None) -> Loaded:
+def load_all(paths: Sequence[Path], build: Builder, rules: Mapping[str, ReviewRules],
+             default: str, strict: bool = False, now: datetime | None = None) -> Loaded:
     """Study files and review files among `paths` (by default studies/ and reviews/), each
-    review checked against its study and the results `deploy results` saved."""
+    review checked against its study (by the rules of the study's platform, or `default`'s)
+    and the results `deploy results` saved."""
     study_paths = [p for p in paths if not _is_review(p)] if paths else [DEFAULT_DIR]
     review_paths = [f for p in paths if _is_review(p) for f in _expand(p)] if paths else \
         review_files(REVIEWS)
@@ -176,10 +203,12 @@ def load_all(paths: Sequence[Path], build: Builder, rules: ReviewRules, strict: 
     problems = list(loaded.problems)
     failed = list(loaded.failed)
     reviews: list[Review] = []
+    platforms = {s.name: s.platform for s in loaded.studies}
     for file in review_paths:
-        review, found = load_review(file, str(file), rules)
+        platform = platforms.get(file.stem, default)
+        review, found = load_review(file, str(file), rules[platform])
         if review is not None:
-            found += _cross_check(review, file, loaded, rules)
+            found += _cross_check(review, file, loaded, rules[platform])
         if strict:
             found = [replace(p, severity="error") for p in found]
         problems += found

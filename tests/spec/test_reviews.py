@@ -105,7 +105,7 @@ def test_validate_checks_reviews_against_studies_and_saved_results(
     results = project / "results" / "local" / "pilot.csv"
     results.parent.mkdir(parents=True)
     results.write_text("study,batch,generation,hit_id,assignment_id\npilot,b1,1,H1,A1\n")
-    loaded = load_all([], build_study, RULES)
+    loaded = load_all([], build_study, {"mturk": RULES}, "mturk")
     assert [str(p) for p in loaded.problems] == [
         "reviews/local/pilot.csv:3:1: error: A7 is not a submission in "
         "results/local/pilot.csv; check the ID (or run `deploy results` again)",

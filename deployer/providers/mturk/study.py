@@ -84,6 +84,10 @@ class Study:
     minimum_hourly_pay: Decimal = FEDERAL_MINIMUM_WAGE
 
     @property
+    def platform(self) -> str:
+        return "mturk"
+
+    @property
     def summary(self) -> str:
         """What `deploy validate` says of the study: its pay per hour."""
         return pay_summary(self.reward, self.assignment_duration, self.estimated_duration)

@@ -16,7 +16,7 @@ from deployer.spec.problems import Problem
 from deployer.spec.wording import USD_PATTERN, suggest
 
 SETTINGS_FILE = "deploy.yaml"
-KNOWN = ("minimum_hourly_pay",)
+KNOWN = ("minimum_hourly_pay", "prolific")  # prolific: the section the Prolific provider reads
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from deployer.core.errors import DeployError
 from deployer.providers.mturk.spec.values import PLACEHOLDERS
-from deployer.spec.loader import NAME_HINT, SUFFIXES, valid_name
-from deployer.spec.schema import schema_text
+from deployer.spec.templates import write_study
 
 # Where the template's first line points editors, relative to the project folder.
 SCHEMA_PATH = Path("schema") / "study.schema.json"
@@ -60,30 +58,9 @@ qualifications:                 # who may work on it; all must hold; at most 10
 
 
 def write_template(directory: Path, name: str) -> tuple[Path, Path | None]:
-    """Create directory/NAME.yaml from the template; never overwrites a file.
-
-    Also writes schema/study.schema.json next to `directory` when it is missing, so the
-    template's first line points editors at a real file. Returns both paths (the schema's
-    None when it was there already).
-    """
-    if not valid_name(name):
-        bare = Path(name).stem if Path(name).suffix in SUFFIXES else ""
-        hint = f' (without the extension: "{bare}")' if valid_name(bare) else ""
-        raise DeployError(f'"{name}" cannot name a study: {NAME_HINT}{hint}')
-    for suffix in SUFFIXES:
-        existing = directory / f"{name}{suffix}"
-        if existing.exists():
-            raise DeployError(f"{existing} already exists; edit it, or pick another name")
-    path = directory / f"{name}.yaml"
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8") as file:
-            file.write(fill_template(name))
-    except FileExistsError:
-        raise DeployError(f"{path} already exists; edit it, or pick another name") from None
-    except OSError as error:
-        raise DeployError(f"cannot write {path}: {error.strerror or error}") from None
-    return path, _write_schema(directory.parent / SCHEMA_PATH)
+    """Create directory/NAME.yaml from the template (never over a file), and
+    schema/study.schema.json beside `directory` when it is missing."""
+    return write_study(directory, name, fill_template(name), SCHEMA_PATH.name)
 
 
 def fill_template(name: str) -> str:
@@ -94,14 +71,3 @@ def fill_template(name: str) -> str:
         description=PLACEHOLDERS[("description",)],
         url=PLACEHOLDERS[("question", "external_url")],
     )
-
-
-def _write_schema(path: Path) -> Path | None:
-    if path.exists():
-        return None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(schema_text(), encoding="utf-8")
-    except OSError as error:
-        raise DeployError(f"cannot write {path}: {error.strerror or error}") from None
-    return path
