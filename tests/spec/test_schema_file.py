@@ -63,3 +63,18 @@ def test_editors_accept_an_empty_list_line_like_deploy_validate_does() -> None:
     assert list(Draft202012Validator(schema()).iter_errors(study)) == []
     study["title"] = None
     assert [e.validator for e in Draft202012Validator(schema()).iter_errors(study)] == ["type"]
+
+
+PROLIFIC = REPO / "schema" / "prolific-study.schema.json"
+
+
+def test_the_prolific_schema_is_shipped_valid_described_and_closed() -> None:
+    assert (REPO / "deployer" / "spec" / PROLIFIC.name).read_bytes() == PROLIFIC.read_bytes()
+    found = json.loads(PROLIFIC.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(found)
+    assert found["$id"]
+    for where, node in subschemas(found):
+        if "properties" in node:
+            assert node.get("additionalProperties") is False, where
+            for name, prop in node["properties"].items():
+                assert prop.get("description"), f"{where}/properties/{name}"

@@ -2,7 +2,7 @@
 read-outs of money, bonus payments and messages. JSON in and out with snake_case keys, like
 Prolific's API; no token needed. Errors carry the §1.4 envelope; a refused participant action
 adds `reason` (see participants.SimulationError) to it. The routes are documented in
-README-section.md.
+the README ("The local Prolific emulator").
 """
 
 from __future__ import annotations
