@@ -38,8 +38,8 @@ class _Commands(TyperGroup):
 app = typer.Typer(
     name="deploy",
     cls=_Commands,
-    help="Studies as code for Amazon Mechanical Turk: validate, plan and apply HITs from YAML "
-    "files in git.",
+    help="Studies as code for Prolific and Amazon Mechanical Turk: validate, plan and apply "
+    "studies from YAML files in git.",
     no_args_is_help=True,
     add_completion=False,
     context_settings=HELP,
@@ -47,7 +47,8 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: no type names that read like required values
 )
 emulator_app = typer.Typer(
-    help="The bundled MTurk emulator (the `local` environment).", rich_markup_mode=None,
+    help="The bundled MTurk and Prolific emulators (`local`).",
+    rich_markup_mode=None,
     context_settings=HELP,
 )
 app.add_typer(emulator_app, name="emulator")

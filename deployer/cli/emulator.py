@@ -1,4 +1,4 @@
-"""`deploy emulator serve`: the bundled MTurk emulator in the foreground."""
+"""`deploy emulator serve`: a bundled emulator (MTurk's, or Prolific's) in the foreground."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ def emulator_serve(
     personality: str = typer.Option(
         "sandbox", "--personality", help="sandbox (balance always $10,000) or production."
     ),
-    balance: str = typer.Option("10000.00", "--balance", help="Production starting balance."),
+    balance: str = typer.Option("", "--balance", show_default=False,
+                                help="Starting balance (MTurk production: 10000.00 by default; "
+                                "Prolific: 1000.00)."),
     throttle_rate: float | None = typer.Option(
         None, "--throttle-rate", help="Throttle above R requests/s (ThrottlingException)."
     ),
@@ -37,17 +39,20 @@ def emulator_serve(
         0.0, "--settle-seconds", help="Seconds after CreateHIT during which changes fail."
     ),
     seed: int = typer.Option(0, "--seed", help="Seed of the fault-injection randomness."),
+    platform: str = typer.Option("mturk", "--platform", metavar="mturk|prolific",
+                                 help="Whose emulator: MTurk's or Prolific's."),
 ) -> None:
-    """Run the MTurk emulator in the foreground until Ctrl-C."""
+    """Run the MTurk (or, with --platform prolific, the Prolific) emulator in the foreground
+    until Ctrl-C."""
     import signal
     import threading
 
+    from deployer.cli.scope import provider_named
     from deployer.core.provider import EmulatorOptions
-    from deployer.providers.registry import DEFAULT, PROVIDERS
 
+    provider = provider_named(platform)
     options = EmulatorOptions(port, state, personality, balance, throttle_rate, throttle_burst,
                               fault_rate, fault_phase, latency_ms, settle_seconds, seed)
-    provider = PROVIDERS[DEFAULT]
     with provider.serve_emulator(options) as served:
         stopping = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stopping.set())

@@ -78,11 +78,14 @@ def notify_command(
 
 
 def _check_scope(study: str, env: str) -> None:
-    from deployer.providers.registry import BUILDERS, DEFAULT
+    from deployer.providers.registry import BUILD, DEFAULT
     from deployer.spec.loader import DEFAULT_DIR, load_studies
 
-    found = [s for s in load_studies([DEFAULT_DIR], BUILDERS[DEFAULT]).studies
-             if s.name == study]
+    found = [s for s in load_studies([DEFAULT_DIR], BUILD).studies if s.name == study]
+    if found and found[0].platform != DEFAULT:
+        raise RefusedError(f"{study} is a {found[0].platform} study: deploy notify messages "
+                           "MTurk workers only; message Prolific participants from Prolific's "
+                           "site")
     if env == "production" and not (found and found[0].production):
         raise RefusedError(f"{study} is not enabled for production: add `production: true` "
                            f"to studies/{study}.yaml")

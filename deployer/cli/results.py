@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,11 +19,14 @@ from deployer.cli.reconcile import (
     STUDY_OPTION,
     _workspace,
 )
+from deployer.cli.scope import PLATFORM_OPTION
 from deployer.core.errors import DeployError
 from deployer.core.text import plural
 
 if TYPE_CHECKING:
-    from deployer.core.provider import Progress
+    from deployer.core.provider import Progress, Provider
+    from deployer.core.records import EnvLock
+    from deployer.engine.workspace import Workspace
 
 
 @app.command("results",
@@ -40,49 +44,71 @@ def results_command(
     refresh: bool = typer.Option(False, "--refresh", help="Fetch everything again."),
     endpoint_url: str | None = ENDPOINT_OPTION,
     profile: str | None = PROFILE_OPTION,
+    platform: str | None = PLATFORM_OPTION,
 ) -> None:
     """Save every submission of the studies to results/ENV/STUDY.csv (or .jsonl), and add a
     row for each new submission to reviews/ENV/STUDY.csv for your decisions and bonuses."""
-    from deployer.core.results import pseudonym
-    from deployer.engine.results import (
-        FORMATS,
-        RESULTS,
-        REVIEWS,
-        FileCache,
-        add_review_rows,
-        write_results,
-    )
-    from deployer.engine.session import check_environment, current_env, open_environment
+    from deployer.cli.scope import in_scope, studies
+    from deployer.engine.results import FORMATS, RESULTS
+    from deployer.engine.session import current_env
 
-    workspace, provider = _workspace()
-    check_environment(provider, env)
     if fmt not in FORMATS:
         raise DeployError(f"unknown --format {fmt!r}: use csv or jsonl")
     if worker_ids not in ("pseudonym", "raw"):
         raise DeployError(f"unknown --worker-ids {worker_ids!r}: use pseudonym or raw")
-    _path, _lock, env_lock = current_env(workspace, provider, env)
-    names = _scope(env_lock.records, study, env)
-    cache = FileCache(workspace.workdir / f"results-{provider.platform.name}-{env}.json", refresh)
-    with open_environment(workspace, provider, env, endpoint_url, profile) as connection, \
+    ws, _ = _workspace()
+    providers = in_scope(ws, env, platform, studies())
+    records = [(p, current_env(ws, p, env)[2]) for p in providers]
+    _scope(tuple(r for _, e in records for r in e.records), study, env)
+    for provider, env_lock in records:
+        recorded = _scope(env_lock.records, None, env)
+        names = recorded & set(study) if study else recorded
+        if names:
+            _save(ws, provider, env_lock, names, Fetch(env, fmt, out, worker_ids, refresh,
+                                                       endpoint_url, profile))
+    if worker_ids == "raw":
+        typer.echo(f"Note: {(out or RESULTS) / env} holds raw worker IDs, which lead to the "
+                   "people who did the work: keep those files out of git.", err=True)
+
+
+@dataclass(frozen=True)
+class Fetch:
+    env: str
+    fmt: str
+    out: Path | None
+    worker_ids: str
+    refresh: bool
+    endpoint_url: str | None
+    profile: str | None
+
+
+def _save(ws: Workspace, provider: Provider, env_lock: EnvLock, names: set[str],
+          fetch: Fetch) -> None:
+    """One platform's submissions of `names`, into results/ and the review files."""
+    from deployer.core.results import pseudonym
+    from deployer.engine.results import RESULTS, REVIEWS, FileCache, add_review_rows, write_results
+    from deployer.engine.session import open_environment
+
+    env = fetch.env
+    cache = FileCache(ws.workdir / f"results-{provider.platform.name}-{env}.json", fetch.refresh)
+    with open_environment(ws, provider, env, fetch.endpoint_url, fetch.profile) as connection, \
             _progress() as progress:
         found = connection.submissions(env_lock, names, cache, progress)
     cache.save()
     key = env_lock.pseudonym_key
 
     def name(worker: str) -> str:
-        return worker if worker_ids == "raw" else pseudonym(key, worker)
+        return worker if fetch.worker_ids == "raw" else pseudonym(key, worker)
 
-    base = (out or RESULTS) / env
+    base = (fetch.out or RESULTS) / env
     for each in sorted(names):
         mine = [s for s in found if s.study == each]
-        written = write_results(base / f"{each}.{fmt}", mine, fmt, provider.platform, name)
+        written = write_results(base / f"{each}.{fetch.fmt}", mine, fetch.fmt,
+                                provider.platform, name)
         added = add_review_rows(REVIEWS / env / f"{each}.csv", mine, provider.platform, key)
         typer.echo(f"{written.path}: {plural(written.rows, 'submission')} "
                    f"({written.new} new); {REVIEWS / env / f'{each}.csv'}: "
                    f"{plural(added, 'row')} added for review")
-    if worker_ids == "raw":
-        typer.echo(f"Note: {base} holds raw worker IDs, which lead to the people who did the "
-                   "work: keep those files out of git.", err=True)
 
 
 def _scope(records: tuple[object, ...], only: list[str] | None, env: str) -> set[str]:

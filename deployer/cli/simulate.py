@@ -14,6 +14,7 @@ import typer
 
 from deployer.cli.app import emulator_app
 from deployer.cli.reconcile import ENDPOINT_OPTION, ENV_OPTION, _workspace
+from deployer.cli.scope import PLATFORM_OPTION
 from deployer.core.errors import DeployError
 from deployer.core.text import plural
 
@@ -37,12 +38,19 @@ UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
 
 
 @contextmanager
-def _simulation(env: str, endpoint_url: str | None) -> Iterator[Simulation]:
+def _simulation(env: str, endpoint_url: str | None,
+                platform: str | None) -> Iterator[Simulation]:
+    from deployer.cli.scope import in_scope, studies
     from deployer.core.provider import Target
-    from deployer.engine.session import check_environment, current_env
+    from deployer.engine.session import current_env
 
-    workspace, provider = _workspace()
-    check_environment(provider, env)
+    workspace, _ = _workspace()
+    found = in_scope(workspace, env, platform, studies())
+    if len(found) > 1:
+        raise DeployError("this repository has studies on several platforms: say whose "
+                          "emulator with --platform "
+                          + " or --platform ".join(p.platform.name for p in found))
+    provider = found[0]
     _path, _lock, env_lock = current_env(workspace, provider, env)
     with provider.simulate(Target(env, workspace.workdir, endpoint_url), env_lock) as simulation:
         yield simulation
@@ -69,6 +77,7 @@ def add_command(
     count: int = typer.Option(1, "--count", min=1, max=1000, help="How many such workers."),
     env: str = ENV_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,
+    platform: str | None = PLATFORM_OPTION,
 ) -> None:
     """Add simulated workers to the emulator."""
     from deployer.core.simulation import NewParticipant
@@ -81,7 +90,7 @@ def add_command(
         raise DeployError("--worker names one worker: leave out --count, or --worker")
     new = NewParticipant(worker, match.group(1).upper(), (match.group(2) or "").upper() or None,
                          approval_rate, approved, masters, adult)
-    with _simulation(env, endpoint_url) as simulation:
+    with _simulation(env, endpoint_url, platform) as simulation:
         for _ in range(count):
             typer.echo(f"Added worker {_added(simulation, new)}.")
 
@@ -92,9 +101,13 @@ def _added(simulation: Simulation, new: NewParticipant) -> str:
 
 
 @workers_app.command("list")
-def list_command(env: str = ENV_OPTION, endpoint_url: str | None = ENDPOINT_OPTION) -> None:
+def list_command(
+    env: str = ENV_OPTION,
+    endpoint_url: str | None = ENDPOINT_OPTION,
+    platform: str | None = PLATFORM_OPTION,
+) -> None:
     """List the emulator's simulated workers."""
-    with _simulation(env, endpoint_url) as simulation:
+    with _simulation(env, endpoint_url, platform) as simulation:
         found = simulation.participants()
     if not found:
         typer.echo("No simulated workers yet; add some with `deploy emulator workers add`.")
@@ -116,6 +129,7 @@ def accept_command(
                                       "out."),
     env: str = ENV_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,
+    platform: str | None = PLATFORM_OPTION,
 ) -> None:
     """Make a worker accept BATCH (one assignment of its HIT).
 
@@ -123,7 +137,7 @@ def accept_command(
     HIT ID."""
     from deployer.core.simulation import NewParticipant
 
-    with _simulation(env, endpoint_url) as simulation:
+    with _simulation(env, endpoint_url, platform) as simulation:
         if worker is None:
             added = simulation.add(NewParticipant())
             worker = added.participant_id
@@ -143,13 +157,14 @@ def submit_command(
         "are made up from the task's form; an external page's fields are not known."),
     env: str = ENV_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,
+    platform: str | None = PLATFORM_OPTION,
 ) -> None:
     """Make a worker submit BATCH, which it is working on.
 
     BATCH is a batch as plans name it (emotion/b2), a study with one batch (emotion), or a
     HIT ID."""
     answers = _answers(answer) if answer else None
-    with _simulation(env, endpoint_url) as simulation:
+    with _simulation(env, endpoint_url, platform) as simulation:
         work = simulation.submit(worker, target, answers)
     shown = ", ".join(f"{name}={value}" for name, value in work.answers) or "no answers"
     typer.echo(f"{_who(work)} submitted {_what(work)}: {shown}.")
@@ -171,37 +186,44 @@ def _answers(pairs: list[str]) -> dict[str, list[str]]:
 
 
 @workers_app.command("return")
-def return_command(target: str = TARGET, worker: str = WORKER, env: str = ENV_OPTION,
-                   endpoint_url: str | None = ENDPOINT_OPTION) -> None:
+def return_command(
+    target: str = TARGET, worker: str = WORKER, env: str = ENV_OPTION,
+    endpoint_url: str | None = ENDPOINT_OPTION,
+    platform: str | None = PLATFORM_OPTION,
+) -> None:
     """Make a worker give BATCH back; the slot is free again.
 
     BATCH is a batch as plans name it (emotion/b2), a study with one batch (emotion), or a
     HIT ID."""
-    with _simulation(env, endpoint_url) as simulation:
+    with _simulation(env, endpoint_url, platform) as simulation:
         work = simulation.give_back(worker, target, abandon=False)
     typer.echo(f"{_who(work)} returned {_what(work)}; the slot is free again.")
 
 
 @workers_app.command("abandon")
-def abandon_command(target: str = TARGET, worker: str = WORKER, env: str = ENV_OPTION,
-                    endpoint_url: str | None = ENDPOINT_OPTION) -> None:
+def abandon_command(
+    target: str = TARGET, worker: str = WORKER, env: str = ENV_OPTION,
+    endpoint_url: str | None = ENDPOINT_OPTION,
+    platform: str | None = PLATFORM_OPTION,
+) -> None:
     """Make a worker abandon BATCH, as if its time ran out.
 
     BATCH is a batch as plans name it (emotion/b2), a study with one batch (emotion), or a
     HIT ID."""
-    with _simulation(env, endpoint_url) as simulation:
+    with _simulation(env, endpoint_url, platform) as simulation:
         work = simulation.give_back(worker, target, abandon=True)
     typer.echo(f"{_who(work)} abandoned {_what(work)}, as if its time ran out; the slot is "
                "free again.")
 
 
 def _who(work: Work) -> str:
-    return f"Worker {work.participant}"
+    return f"{work.words[0]} {work.participant}"
 
 
 def _what(work: Work) -> str:
-    ids = (f"assignment {work.submission_id}" if work.target == work.object_id
-           else f"HIT {work.object_id}, assignment {work.submission_id}")
+    _, thing, submission = work.words
+    ids = (f"{submission} {work.submission_id}" if work.target == work.object_id
+           else f"{thing} {work.object_id}, {submission} {work.submission_id}")
     return f"{work.target} ({ids})"
 
 
@@ -212,9 +234,13 @@ def _when(moment: datetime | None) -> str:
 
 
 @clock_app.command("show")
-def show_command(env: str = ENV_OPTION, endpoint_url: str | None = ENDPOINT_OPTION) -> None:
+def show_command(
+    env: str = ENV_OPTION,
+    endpoint_url: str | None = ENDPOINT_OPTION,
+    platform: str | None = PLATFORM_OPTION,
+) -> None:
     """Show the emulator's clock."""
-    with _simulation(env, endpoint_url) as simulation:
+    with _simulation(env, endpoint_url, platform) as simulation:
         now = simulation.now()
     ahead = round((now - datetime.now(timezone.utc)).total_seconds())
     typer.echo(f"The emulator's clock: {_when(now)}"
@@ -226,13 +252,14 @@ def advance_command(
     duration: str = typer.Argument(..., metavar="DURATION", hidden=True),
     env: str = ENV_OPTION,
     endpoint_url: str | None = ENDPOINT_OPTION,
+    platform: str | None = PLATFORM_OPTION,
 ) -> None:
     """Move the emulator's clock forward by DURATION (45s, 90m, 2h, 3d, 1w or 1h30m).
 
     HITs expire, assignments are abandoned and approved automatically as that much time
     passing would make them."""
     seconds = _seconds(duration)
-    with _simulation(env, endpoint_url) as simulation:
+    with _simulation(env, endpoint_url, platform) as simulation:
         now = simulation.advance(seconds)
     typer.echo(f"Moved the emulator's clock {_span(seconds)} forward: now {_when(now)}.")
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from deployer.cli.app import app
+from deployer.core.errors import DeployError
 from deployer.core.text import plural
 
 if TYPE_CHECKING:
@@ -29,11 +30,11 @@ def validate_command(
 
     PATH is a study or review file, or a folder of them (default: studies/ and reviews/).
     """
-    from deployer.providers.registry import BUILDERS, DEFAULT, PROVIDERS, REVIEW_RULES, WORKER_RULES
+    from deployer.providers.registry import BUILD, DEFAULT, PROVIDERS, REVIEW_RULES, WORKER_RULES
     from deployer.spec.participants import check_participants
     from deployer.spec.reviews import load_all
 
-    loaded = load_all(paths or [], BUILDERS[DEFAULT], REVIEW_RULES[DEFAULT], strict=strict)
+    loaded = load_all(paths or [], BUILD, REVIEW_RULES, DEFAULT, strict=strict)
     if not paths:
         loaded = check_participants(loaded, PROVIDERS[DEFAULT].environments,
                                     WORKER_RULES[DEFAULT], strict)
@@ -88,6 +89,8 @@ def init_command(
         help="How CI installs deploy: a pip requirement pinned to a commit or tag "
              "(default: the git commit this deploy was installed from, if known).",
     ),
+    platform: str = typer.Option("mturk", "--platform", metavar="mturk|prolific",
+                                 help="The platform the new study runs on."),
 ) -> None:
     """Write studies/NAME.yaml, a commented study template that validates; with --ci github,
     the workflow that plans pull requests and applies merges.
@@ -101,7 +104,7 @@ def init_command(
         ctx.fail("--install says how CI installs deploy: use it with --ci github")
     requirement = _ci_requirement(ci, install) if ci is not None else None
     if name is not None:
-        _write_study(name)
+        _write_study(name, platform)
     if ci is not None and requirement is not None:
         _write_workflow(ci, requirement)
 
@@ -134,11 +137,14 @@ def _write_workflow(ci: str, requirement: str) -> None:
                "commit it and open a pull request.")
 
 
-def _write_study(name: str) -> None:
-    from deployer.providers.registry import DEFAULT, TEMPLATES
+def _write_study(name: str, platform: str) -> None:
+    from deployer.providers.registry import TEMPLATES
     from deployer.spec.loader import DEFAULT_DIR
 
-    path, schema = TEMPLATES[DEFAULT](DEFAULT_DIR, name)
+    if platform not in TEMPLATES:
+        raise DeployError(f"unknown --platform {platform!r}: use "
+                          f"{' or '.join(sorted(TEMPLATES))}")
+    path, schema = TEMPLATES[platform](DEFAULT_DIR, name)
     typer.echo(f"Wrote {path}")
     if schema is not None:
         typer.echo(f"Wrote {schema} (editors use it to complete and check study files)")
