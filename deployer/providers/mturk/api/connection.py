@@ -6,7 +6,7 @@ the project's .deploy/ folder.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -21,6 +21,7 @@ from deployer.core.records import EnvLock
 from deployer.core.results import Submission
 from deployer.core.review import Desired
 from deployer.core.status import Status
+from deployer.providers.mturk.api.adopt import MTurkAdoption, adopt
 from deployer.providers.mturk.api.client import MTurk
 from deployer.providers.mturk.api.endpoint import ENDPOINTS, Endpoint
 from deployer.providers.mturk.api.notify import notify
@@ -91,6 +92,10 @@ class MTurkConnection:
             found += self._submissions_of(record, observed.hits.get(record.hit_id or ""), cache)
             progress(done, len(hits))
         return found
+
+    def adopt(self, env: EnvLock, study: str, ids: Sequence[str],
+              now: datetime) -> MTurkAdoption:
+        return adopt(self.mturk, env, study, ids, now)
 
     def _submissions_of(self, record: RecordedHit, seen: ObservedHit | None,
                         cache: Cache) -> list[Submission]:
