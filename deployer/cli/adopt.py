@@ -50,7 +50,7 @@ def import_command(
         raise DeployError(f'"{study}" cannot name a study: {NAME_HINT}')
     ws, provider = _workspace()
     check_environment(provider, env)
-    folder = ws.root / DEFAULT_DIR
+    folder = DEFAULT_DIR  # relative, as every command names study files
     adoption.refuse_existing(folder, (f"{study}.yaml", f"{study}.yml"))
     with apply_lock(ws.root, env, "import"):
         path, lock, env_lock = current_env(ws, provider, env)
@@ -74,14 +74,20 @@ def import_command(
                f"(serial {saved.serial})")
     commit = f"; commit {LOCKFILE}" if shown == Path(LOCKFILE) else ""
     typer.echo(f"{found.note}: {shown} is the only record that they belong to {study}{commit}.")
-    typer.echo(f"Next: `deploy plan --env {env}` shows no changes; edit "
+    typer.echo(f"Next: `deploy plan --env {env}` should show no changes; edit "
                f"{DEFAULT_DIR / written[0].name} to extend, retype or expire them.")
 
 
 def _build(file: Path) -> Study:
     """The study as plan will read it; a file that does not validate is refused."""
     from deployer.providers.registry import BUILDERS, DEFAULT
-    from deployer.spec.loader import load_studies, require_valid
+    from deployer.spec.loader import load_studies
 
-    [study] = require_valid(load_studies([file], BUILDERS[DEFAULT]))
+    loaded = load_studies([file], BUILDERS[DEFAULT])
+    if loaded.errors:
+        lines = "\n".join(f"  {p}" for p in loaded.errors)
+        raise DeployError(f"the study file made from these HITs would not validate, so nothing "
+                          f"was written (deploy checks what MTurk only finds out when a HIT is "
+                          f"created; manage these HITs by hand):\n{lines}")
+    [study] = loaded.studies
     return study

@@ -7,7 +7,6 @@ real HTTP; the CLI then runs in-process as a user runs it.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,7 +39,7 @@ def seed_hit(url: str, tmp_path: Path, question: str = EXTERNAL, **fields: Any) 
     """One HIT made the seed's way; `fields` override its create_hit arguments."""
     xml = tmp_path / "YOUR_XML_FILE_NAME.xml"
     xml.write_text(question)
-    question = open(xml, mode="r").read()  # noqa: UP015 - as the seed reads it
+    question = open(xml, mode="r").read()  # noqa: SIM115, UP015 - as the seed reads it
     arguments: dict[str, Any] = {
         "Title": "Rate emotions in short clips",
         "Description": "Watch short clips and rate how each person feels.",
@@ -141,3 +140,198 @@ def test_editing_the_imported_study_extends_retypes_replaces_and_expires_its_hit
     assert closed.code == 0, closed.err
     now = datetime.now(timezone.utc)
     assert all(hit(url, h["hit_id"])["Expiration"] <= now for h in lock_hits(project))
+
+
+HTML_PAGE = """<!DOCTYPE html>
+<html><body>
+<form method="post" action="https://www.mturk.com/mturk/externalSubmit">
+  <input type="hidden" name="assignmentId" value="">
+  <p>How do you feel?</p> <input name="feeling">
+  <input type="submit">
+</form>
+</body></html>
+"""
+HTML_QUESTION = (
+    '<HTMLQuestion xmlns="http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/'
+    f'2011-11-11/HTMLQuestion.xsd"><HTMLContent><![CDATA[{HTML_PAGE}]]></HTMLContent>'
+    "<FrameHeight>600</FrameHeight></HTMLQuestion>"
+)
+QUESTION_FORM = """<QuestionForm xmlns="http://mechanicalturk.amazonaws.com/AWSMechanicalTurkDataSchemas/2017-11-06/QuestionForm.xsd">
+  <Question>
+    <QuestionIdentifier>feeling</QuestionIdentifier>
+    <QuestionContent><Text>How do you feel?</Text></QuestionContent>
+    <AnswerSpecification><FreeTextAnswer/></AnswerSpecification>
+  </Question>
+</QuestionForm>
+"""
+
+
+@pytest.mark.parametrize(("question", "written", "line"), [
+    (HTML_QUESTION, "emotion.html", "html_file: emotion.html"),
+    (QUESTION_FORM, "emotion.xml", "xml_file: emotion.xml"),
+])
+def test_a_page_or_a_question_form_is_written_beside_the_study(
+    project: Path, served: Served, capsys: Capsys, tmp_path: Path, question: str,
+    written: str, line: str
+) -> None:
+    url, _ = served
+    hit_id = seed_hit(url, tmp_path, question)
+
+    imported = deploy(capsys, "import", hit_id, "--study", "emotion", "--endpoint-url", url)
+
+    assert imported.code == 0, imported.err
+    assert f"Wrote studies/{written}" in imported.out
+    assert line in (project / "studies" / "emotion.yaml").read_text()
+    page = (project / "studies" / written).read_text()
+    assert page == (HTML_PAGE if written.endswith(".html") else QUESTION_FORM)
+    assert deploy(capsys, "validate").code == 0
+    assert deploy(capsys, "plan", "--detailed-exitcode", "--endpoint-url", url).code == 0
+
+
+def test_requirements_become_the_study_files_own_forms(
+    project: Path, served: Served, capsys: Capsys, tmp_path: Path
+) -> None:
+    url, _ = served
+    custom = seed_client(url).create_qualification_type(
+        Name="Took the pilot", Description="Workers of the pilot",
+        QualificationTypeStatus="Active")["QualificationType"]["QualificationTypeId"]
+    hit_id = seed_hit(url, tmp_path, QualificationRequirements=[
+        {"QualificationTypeId": "00000000000000000071", "Comparator": "EqualTo",
+         "LocaleValues": [{"Country": "US"}]},
+        {"QualificationTypeId": "000000000000000000L0", "Comparator": "GreaterThanOrEqualTo",
+         "IntegerValues": [95], "ActionsGuarded": "DiscoverPreviewAndAccept"},
+        {"QualificationTypeId": "2ARFPLSP75KLA8M8DH1HTEQVJT3SY6", "Comparator": "Exists"},
+        {"QualificationTypeId": custom, "Comparator": "DoesNotExist"},
+    ])
+
+    assert deploy(capsys, "import", hit_id, "--study", "emotion", "--endpoint-url", url).code == 0
+
+    text = (project / "studies" / "emotion.yaml").read_text()
+    assert text.split("qualifications:\n")[1].splitlines()[:5] == [
+        '  - locale: {in: ["US"]}',
+        "  - percent_approved: {at_least: 95}",
+        '    actions_guarded: "discover_preview_and_accept"',
+        "  - masters: true",
+        f'  - custom: {{id: "{custom}", comparator: "does_not_exist"}}',
+    ]
+    assert deploy(capsys, "validate").code == 0
+    planned = deploy(capsys, "plan", "--detailed-exitcode", "--endpoint-url", url)
+    assert planned.code == 0, planned.out
+
+
+def test_a_lifetime_the_hits_do_not_share_becomes_their_common_closing_time(
+    project: Path, served: Served, capsys: Capsys, tmp_path: Path
+) -> None:
+    url, emulator = served
+    first = seed_hit(url, tmp_path, LifetimeInSeconds=172_800)
+    emulator.advance(3_600)  # posted an hour later, to close at the same time
+    second = seed_hit(url, tmp_path, LifetimeInSeconds=172_800 - 3_600)
+    closes = hit(url, first)["Expiration"]
+
+    assert deploy(capsys, "import", first, second, "--study", "emotion",
+                  "--endpoint-url", url).code == 0
+
+    text = (project / "studies" / "emotion.yaml").read_text()
+    assert f'closes_at: "{closes.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"' in text
+    assert deploy(capsys, "plan", "--detailed-exitcode", "--endpoint-url", url).code == 0
+
+
+def refused(capsys: Capsys, project: Path, url: str, *ids: str,
+            study: str = "emotion") -> str:
+    """The error of an import that must write nothing."""
+    before = lock_text(project)
+    files = sorted(p.name for p in (project / "studies").iterdir())
+    result = deploy(capsys, "import", *ids, "--study", study, "--endpoint-url", url)
+    assert result.code == 1 and result.out == "", result
+    assert sorted(p.name for p in (project / "studies").iterdir()) == files
+    assert lock_text(project) == before
+    [line] = result.err.splitlines()
+    assert line.startswith("error: ")
+    return line
+
+
+def test_unknown_and_deleted_hits_are_refused(
+    project: Path, served: Served, capsys: Capsys, tmp_path: Path
+) -> None:
+    url, _ = served
+    live = seed_hit(url, tmp_path)
+    deleted = seed_hit(url, tmp_path)
+    seed_client(url).update_expiration_for_hit(HITId=deleted, ExpireAt=datetime(2020, 1, 1))
+    seed_client(url).delete_hit(HITId=deleted)
+    unknown = "3" + "X" * 29
+
+    assert refused(capsys, project, url, live, unknown) == (
+        f"error: HIT {unknown} does not exist in LOCAL: check the ID and --env (MTurk also "
+        "forgets a HIT once it is deleted, or disposed of 120 days after its creation); "
+        "nothing was written")
+    assert f"HIT {deleted} does not exist in LOCAL" in refused(capsys, project, url, deleted)
+
+
+def test_a_hit_already_recorded_is_refused_under_any_study_name(
+    project: Path, served: Served, capsys: Capsys, tmp_path: Path
+) -> None:
+    url, _ = served
+    hit_id = seed_hit(url, tmp_path)
+    assert deploy(capsys, "import", hit_id, "--study", "emotion", "--endpoint-url", url).code == 0
+
+    line = refused(capsys, project, url, hit_id, study="again")
+    assert line == (f"error: the lockfile already records {hit_id} as emotion/b1 in LOCAL: "
+                    "deploy manages it already; edit studies/emotion.yaml instead; nothing "
+                    "was written")
+
+
+def test_hits_of_different_hit_types_are_refused_naming_the_field(
+    project: Path, served: Served, capsys: Capsys, tmp_path: Path
+) -> None:
+    url, _ = served
+    cheap = seed_hit(url, tmp_path)
+    dear = seed_hit(url, tmp_path, Reward="0.75")
+
+    line = refused(capsys, project, url, cheap, dear)
+    assert line.startswith(f"error: HITs {cheap} and {dear} differ in reward ('0.50' vs "
+                           "'0.75'): a study's HITs share one HIT type and one question")
+
+
+def test_an_existing_study_file_is_never_overwritten(
+    project: Path, served: Served, capsys: Capsys, tmp_path: Path
+) -> None:
+    url, _ = served
+    hit_id = seed_hit(url, tmp_path)
+    (project / "studies" / "emotion.yaml").write_text("title: mine\n")
+
+    line = refused(capsys, project, url, hit_id)
+    assert line == ("error: studies/emotion.yaml already exists; deploy import never "
+                    "overwrites a file: pick another --study name, or move the file away")
+    assert (project / "studies" / "emotion.yaml").read_text() == "title: mine\n"
+
+
+def test_a_hit_deploy_made_points_to_its_own_lockfile(
+    project: Path, served: Served, capsys: Capsys
+) -> None:
+    from clihelp import write_study
+
+    url, _ = served
+    write_study(project, "pilot")
+    assert deploy(capsys, "apply", "--auto-approve", "--endpoint-url", url).code == 0
+    [made] = lock_hits(project)
+    (project / ".deploy" / "local.lock").unlink()
+    (project / "studies" / "pilot.yaml").unlink()
+
+    line = refused(capsys, project, url, made["hit_id"])
+    assert f"HIT {made['hit_id']} was made by deploy, for pilot/b1" in line
+    assert "deploy apply --adopt" in line
+
+
+def test_a_page_deploy_would_refuse_is_refused_and_nothing_stays_behind(
+    project: Path, served: Served, capsys: Capsys, tmp_path: Path
+) -> None:
+    url, _ = served
+    no_submit = HTML_QUESTION.replace('name="assignmentId"', 'name="worker"')
+    hit_id = seed_hit(url, tmp_path, no_submit)
+
+    result = deploy(capsys, "import", hit_id, "--study", "emotion", "--endpoint-url", url)
+
+    assert result.code == 1
+    assert "studies/emotion.html" in result.err and 'named "assignmentId"' in result.err
+    assert sorted(p.name for p in (project / "studies").iterdir()) == []
+    assert lock_text(project) == ""

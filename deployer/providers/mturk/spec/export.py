@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from deployer.core.errors import DeployError
-from deployer.core.text import stamp
+from deployer.core.text import plural, stamp
 from deployer.providers.mturk.observed import ObservedHit
 from deployer.providers.mturk.spec.forms import duration, qualification
 
@@ -67,13 +67,14 @@ def study_files(name: str, hits: Sequence[ObservedHit], environment: str,
 def _header(name: str, hits: Sequence[ObservedHit], environment: str) -> list[str]:
     ids = [h.hit_id for h in hits]
     listed = [", ".join(ids[i:i + 3]) for i in range(0, len(ids), 3)]
+    commit = "" if environment == "local" else ": commit it"
     return [
-        f'# Study "{name}", imported with `deploy import` from {len(ids)} HIT(s) in '
+        f'# Study "{name}", imported with `deploy import` from {plural(len(ids), "HIT")} in '
         f"{environment.upper()}:",
         *(f"#   {row}" for row in listed),
         "# MTurk cannot tag a HIT after it is made, so the lockfile is the only record that",
-        "# they belong to this study: commit it (see the README, \"Importing HITs made",
-        "# elsewhere\"). Edit this file like any study: plan and apply change those HITs.",
+        f"# they belong to this study{commit}. See the README, \"Importing HITs made elsewhere\".",
+        "# Edit this file like any study: plan and apply change those HITs.",
         "",
     ]
 
@@ -128,7 +129,12 @@ def _qualifications(hit: ObservedHit, environment: str) -> list[str]:
     entries = [qualification(q, environment, hit.hit_id) for q in hit.qualifications]
     if not entries:
         return ["qualifications: []"]
-    return ["qualifications:", *(f"  - {_flow(entry)[1:-1]}" for entry in entries)]
+    lines = ["qualifications:"]
+    for entry in entries:
+        first, *rest = entry.items()
+        lines.append(f"  - {first[0]}: {_flow(first[1])}")
+        lines.extend(f"    {key}: {_flow(value)}" for key, value in rest)
+    return lines
 
 
 def _question(name: str, hit: ObservedHit) -> tuple[list[str], tuple[tuple[str, str], ...]]:
