@@ -335,3 +335,42 @@ def test_a_page_deploy_would_refuse_is_refused_and_nothing_stays_behind(
     assert "studies/emotion.html" in result.err and 'named "assignmentId"' in result.err
     assert sorted(p.name for p in (project / "studies").iterdir()) == []
     assert lock_text(project) == ""
+
+
+def test_after_a_lost_lockfile_the_plan_refuses_to_post_an_imported_study_again(
+    project: Path, served: Served, capsys: Capsys, tmp_path: Path
+) -> None:
+    url, _ = served
+    local = ("--endpoint-url", url)
+    hit_id = seed_hit(url, tmp_path)
+    assert deploy(capsys, "import", hit_id, "--study", "emotion", *local).code == 0
+    (project / ".deploy" / "local.lock").unlink()
+
+    lost = deploy(capsys, "plan", *local)
+
+    assert lost.code == 1
+    assert (f"emotion: MTurk has 1 open HIT not made by deploy ({hit_id}) with the title and "
+            "question of studies/emotion.yaml, and the lockfile records none of them") in lost.out
+    assert "move studies/emotion.yaml aside and import them again" in lost.out
+    assert deploy(capsys, "apply", "--auto-approve", *local).code == 1
+    assert [h["HITId"] for h in seed_client(url).list_hits()["HITs"]] == [hit_id]
+
+    study = project / "studies" / "emotion.yaml"
+    study.rename(tmp_path / "emotion.yaml")
+    assert deploy(capsys, "import", hit_id, "--study", "emotion", *local).code == 0
+    assert deploy(capsys, "plan", "--detailed-exitcode", *local).code == 0
+
+
+def test_an_expired_hit_made_elsewhere_does_not_hold_up_a_new_study(
+    project: Path, served: Served, capsys: Capsys, tmp_path: Path
+) -> None:
+    url, _ = served
+    local = ("--endpoint-url", url)
+    hit_id = seed_hit(url, tmp_path)
+    assert deploy(capsys, "import", hit_id, "--study", "emotion", *local).code == 0
+    (project / ".deploy" / "local.lock").unlink()
+    seed_client(url).update_expiration_for_hit(HITId=hit_id, ExpireAt=datetime(2020, 1, 1))
+
+    planned = deploy(capsys, "plan", *local)
+
+    assert planned.code == 0 and "+ emotion/b1" in planned.out, planned.out
