@@ -21,7 +21,7 @@ from deployer.core.text import plural
 
 @app.command("import", short_help="Bring HITs made elsewhere under a new study file.")
 def import_command(
-    hit_ids: list[str] = typer.Argument(..., metavar="HIT_ID...", show_default=False),
+    hit_ids: list[str] = typer.Argument(..., metavar="HIT_ID", hidden=True),
     study: str = typer.Option(..., "--study", metavar="NAME",
                               help="The new study: studies/NAME.yaml is written."),
     env: str = ENV_OPTION,

@@ -374,3 +374,18 @@ def test_an_expired_hit_made_elsewhere_does_not_hold_up_a_new_study(
     planned = deploy(capsys, "plan", *local)
 
     assert planned.code == 0 and "+ emotion/b1" in planned.out, planned.out
+
+
+def test_the_name_of_a_removed_study_the_lockfile_still_records_is_refused(
+    project: Path, served: Served, capsys: Capsys, tmp_path: Path
+) -> None:
+    url, _ = served
+    first = seed_hit(url, tmp_path)
+    assert deploy(capsys, "import", first, "--study", "emotion", "--endpoint-url", url).code == 0
+    (project / "studies" / "emotion.yaml").unlink()
+    second = seed_hit(url, tmp_path)
+
+    line = refused(capsys, project, url, second)
+    assert line == ("error: the lockfile records HITs of a study emotion in LOCAL already (its "
+                    "file was removed, or renamed): its batch names are taken; pick another "
+                    "--study name; nothing was written")

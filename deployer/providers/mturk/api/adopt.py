@@ -52,6 +52,11 @@ def adopt(mturk: MTurk, env: EnvLock, name: str, ids: Sequence[str],
     wanted = list(dict.fromkeys(hit_id.strip() for hit_id in ids))
     environment = mturk.endpoint.environment
     _refuse_recorded(env, wanted)
+    if any(h.study == name for h in env.of(RecordedHit)):
+        raise DeployError(f"the lockfile records HITs of a study {name} in "
+                          f"{environment.upper()} already (its file was removed, or renamed): "
+                          "its batch names are taken; pick another --study name; nothing was "
+                          "written")
     found = {hit_id: mturk.get_hit(hit_id) for hit_id in wanted}
     missing = [hit_id for hit_id, hit in found.items() if hit is None or hit.status == "Disposed"]
     if missing:
