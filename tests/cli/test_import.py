@@ -389,3 +389,14 @@ def test_the_name_of_a_removed_study_the_lockfile_still_records_is_refused(
     assert line == ("error: the lockfile records HITs of a study emotion in LOCAL already (its "
                     "file was removed, or renamed): its batch names are taken; pick another "
                     "--study name; nothing was written")
+
+
+def test_hits_that_neither_share_a_lifetime_nor_close_together_are_refused(
+    project: Path, served: Served, capsys: Capsys, tmp_path: Path
+) -> None:
+    url, _ = served
+    day = seed_hit(url, tmp_path, LifetimeInSeconds=86_400)
+    week = seed_hit(url, tmp_path, LifetimeInSeconds=604_800)
+
+    assert refused(capsys, project, url, week, day).startswith(
+        f"error: HITs {day} and {week} differ in lifetime (1d vs 1w) and do not close together")

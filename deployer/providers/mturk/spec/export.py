@@ -53,7 +53,7 @@ def study_files(name: str, hits: Sequence[ObservedHit], environment: str,
     fields += [
         ("assignment_duration", duration(first.assignment_duration), ""),
         ("auto_approval_delay", duration(first.auto_approval_delay), ""),
-        _closing(hits, now),
+        _closing(hits),
     ]
     lines = [*_header(name, hits, environment), *_lines(fields), *question]
     lines += _qualifications(first, environment)
@@ -106,23 +106,25 @@ def _keywords(text: str) -> list[str]:
     return [word.strip() for word in text.split(",") if word.strip()]
 
 
-def _closing(hits: Sequence[ObservedHit], now: datetime) -> tuple[str, str, str]:
+def _closing(hits: Sequence[ObservedHit]) -> tuple[str, str, str]:
     """`lifetime` when every HIT ran as long from its creation; else `closes_at` when they all
     end together; else they are not one study."""
-    lives = [h.expires_at - h.created_at for h in hits]
-    if max(lives) - min(lives) <= TOLERANCE:
-        seconds = max(MIN_LIFETIME, round(lives[0].total_seconds()))
+    lives = sorted(hits, key=_lifetime)
+    if _lifetime(lives[-1]) - _lifetime(lives[0]) <= TOLERANCE.total_seconds():
+        seconds = max(MIN_LIFETIME, _lifetime(lives[0]))
         return "lifetime", duration(seconds), "from each HIT's creation"
     ends = [h.expires_at for h in hits]
     if max(ends) - min(ends) <= TOLERANCE:
         return "closes_at", _scalar(stamp(ends[0])), ""
-    late = max(hits, key=lambda h: h.expires_at - h.created_at)
-    early = min(hits, key=lambda h: h.expires_at - h.created_at)
-    raise DeployError(f"HITs {early.hit_id} and {late.hit_id} differ in lifetime "
-                      f"({duration(round((early.expires_at - early.created_at).total_seconds()))}"
-                      f" vs {duration(round((late.expires_at - late.created_at).total_seconds()))}"
-                      ") and do not close together; import them as separate studies (one "
-                      "`deploy import` each)")
+    short, long = lives[0], lives[-1]
+    raise DeployError(f"HITs {short.hit_id} and {long.hit_id} differ in lifetime "
+                      f"({duration(_lifetime(short))} vs {duration(_lifetime(long))}) and do "
+                      "not close together: import them as separate studies (one `deploy "
+                      "import` each); nothing was written")
+
+
+def _lifetime(hit: ObservedHit) -> int:
+    return round((hit.expires_at - hit.created_at).total_seconds())
 
 
 def _qualifications(hit: ObservedHit, environment: str) -> list[str]:
