@@ -8,7 +8,7 @@ providers; the engine and the cli reach them only through these protocols.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +22,7 @@ from deployer.core.results import Submission
 from deployer.core.review import Desired
 from deployer.core.simulation import Simulation
 from deployer.core.status import Status
+from deployer.core.study import Study
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
@@ -106,6 +107,27 @@ class Cache(Protocol):
 Progress = Callable[[int, int], None]  # (done, total)
 
 
+class Adoption(Protocol):
+    """Objects made on the platform outside deploy, to be brought under one new study."""
+
+    @property
+    def objects(self) -> tuple[str, ...]:
+        """The platform's IDs of the objects, in the order they become the study's batches."""
+
+    @property
+    def files(self) -> tuple[tuple[str, str], ...]:
+        """(file name, text) to write in the studies folder: the study file first, then the
+        files it names."""
+
+    @property
+    def note(self) -> str:
+        """How the platform lets the objects be found again, such as `MTurk cannot tag a HIT
+        after it is made`, for the cli to say where their only record is."""
+
+    def records(self, study: Study) -> tuple[Record, ...]:
+        """The lockfile records that claim the objects for `study`, as built from `files`."""
+
+
 class Connection(Protocol):
     """One environment of a platform, open for one command."""
 
@@ -133,6 +155,11 @@ class Connection(Protocol):
                     progress: Progress) -> list[Submission]:
         """Every submission to what `env` records for `studies`, in every status; what the
         cache holds is fetched again only where the platform reports a change."""
+
+    def adopt(self, env: EnvLock, study: str, ids: Sequence[str], now: datetime) -> Adoption:
+        """Bring existing objects (`ids`, made outside deploy) under a new study named `study`:
+        what to write and record. DeployError when an ID is unknown or already recorded in
+        `env`, or when the objects cannot be one study."""
 
 
 class Provider(Protocol):

@@ -186,3 +186,4 @@ def test_notify_says_it_speaks_to_mturk_workers_only(project: Path, capsys: Caps
                   "--yes")
     assert sent.code == 1
     assert "tone is a prolific study: deploy notify messages MTurk workers only" in sent.err
+

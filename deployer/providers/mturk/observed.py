@@ -60,6 +60,9 @@ class Observed:
     assignments: Mapping[str, tuple[ObservedAssignment, ...]] = field(default_factory=dict)
     bonuses: Mapping[str, tuple[Decimal, ...]] = field(default_factory=dict)
     participants: Participants = field(default_factory=lambda: Participants())
+    # Unrecorded HITs without deploy's annotation titled like an open study that has no record
+    # here: HITs `deploy import` brought under it, if the lockfile that recorded them was lost.
+    strangers: Mapping[str, ObservedHit] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ every write safe to repeat. Every call goes through MTurk._call.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -35,6 +35,7 @@ TYPE_ALREADY_EXISTS = "AWS.MechanicalTurk.QualificationTypeAlreadyExists"
 REPEATED = {HIT_ALREADY_EXISTS, "AWS.MechanicalTurk.DuplicateRequest"}
 ALREADY_PROCESSED = re.compile(r"already (been )?processed")
 SERVER_TIME = re.compile(r"\s*\(\d+( s)?\)\s*$")
+Keep = Callable[[dict[str, Any]], bool]  # which unrecorded HITs of a ListHITs page to observe
 
 
 class MTurkError(PlatformError):
@@ -98,17 +99,17 @@ class MTurk:
                 return None
             raise
 
-    def observe(self, recorded: Iterable[str], ours: Any) -> Observed:
-        """Recorded HITs and HITs whose annotation `ours(annotation)` claims, in ~N/100 calls."""
-        return Observed(hits=self.hits(recorded, ours), balance=self.balance())
+    def observe(self, recorded: Iterable[str], keep: Keep) -> Observed:
+        """Recorded HITs and the HITs `keep(raw HIT)` asks for, in ~N/100 calls."""
+        return Observed(hits=self.hits(recorded, keep), balance=self.balance())
 
-    def hits(self, recorded: Iterable[str], ours: Any = lambda _text: False
+    def hits(self, recorded: Iterable[str], keep: Keep = lambda _raw: False
              ) -> dict[str, ObservedHit]:
-        """The recorded HITs MTurk still knows (and those `ours(annotation)` claims)."""
+        """The recorded HITs MTurk still knows (and those `keep(raw HIT)` asks for)."""
         wanted = set(recorded)
         hits: dict[str, ObservedHit] = {}
         for raw in self.list_hits():
-            if raw["HITId"] in wanted or ours(raw.get("RequesterAnnotation", "")):
+            if raw["HITId"] in wanted or keep(raw):
                 hits[raw["HITId"]] = observed_hit(raw)
         # Newly created HITs can take seconds to show up in ListHITs: ask for them directly.
         for hit_id in sorted(wanted - hits.keys()):

@@ -6,11 +6,12 @@ the project's .deploy/ folder.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from deployer.core import codec
 from deployer.core.errors import DeployError
@@ -21,6 +22,7 @@ from deployer.core.records import EnvLock
 from deployer.core.results import Submission
 from deployer.core.review import Desired
 from deployer.core.status import Status
+from deployer.providers.mturk.api.adopt import MTurkAdoption, adopt
 from deployer.providers.mturk.api.client import MTurk
 from deployer.providers.mturk.api.endpoint import ENDPOINTS, Endpoint
 from deployer.providers.mturk.api.notify import notify
@@ -36,6 +38,7 @@ from deployer.providers.mturk.plan.payloads import payload_of
 from deployer.providers.mturk.plan.review import bonus_assignments, under_review
 from deployer.providers.mturk.records import RecordedHit
 from deployer.providers.mturk.study import PARTICIPANTS
+from deployer.providers.mturk.study import Study as MTurkStudy
 
 EMULATOR_STATE = "emulator.sqlite3"  # imports an older .deploy/emulator.json once
 
@@ -50,8 +53,15 @@ class MTurkConnection:
 
     def observe(self, env: EnvLock, desired: Desired) -> Observed:
         recorded = {h.hit_id for h in env.of(RecordedHit) if h.hit_id and h.status != "gone"}
-        # Every deploy HIT, this lockfile's or not: the planner adopts ours, flags the others.
-        observed = self.mturk.observe(recorded, lambda text: parse_annotation(text) is not None)
+        titles = unrecorded_titles(env, desired)
+
+        def keep(raw: dict[str, Any]) -> bool:
+            # Every deploy HIT, this lockfile's or not: the planner adopts ours, flags the
+            # others; and HITs made elsewhere that an unrecorded study may have imported.
+            annotation = raw.get("RequesterAnnotation", "")
+            return parse_annotation(annotation) is not None or raw.get("Title") in titles
+
+        observed = strangers(self.mturk.observe(recorded, keep), recorded)
         people = observe_people(self.mturk, env, desired)
         took_part = {w.name[len(PARTICIPANTS):] for w in wanted_here(env, desired)
                      if w.name.startswith(PARTICIPANTS)}
@@ -85,12 +95,16 @@ class MTurkConnection:
     def submissions(self, env: EnvLock, studies: Collection[str], cache: Cache,
                     progress: Progress) -> list[Submission]:
         hits = [h for h in env.of(RecordedHit) if h.hit_id and h.study in studies]
-        observed = self.mturk.observe({h.hit_id for h in hits if h.hit_id}, lambda _text: False)
+        observed = self.mturk.observe({h.hit_id for h in hits if h.hit_id}, lambda _raw: False)
         found: list[Submission] = []
         for done, record in enumerate(hits, 1):
             found += self._submissions_of(record, observed.hits.get(record.hit_id or ""), cache)
             progress(done, len(hits))
         return found
+
+    def adopt(self, env: EnvLock, study: str, ids: Sequence[str],
+              now: datetime) -> MTurkAdoption:
+        return adopt(self.mturk, env, study, ids, now)
 
     def _submissions_of(self, record: RecordedHit, seen: ObservedHit | None,
                         cache: Cache) -> list[Submission]:
@@ -109,6 +123,23 @@ class MTurkConnection:
                    for raw in self.mturk.assignments(seen.hit_id, seen.submitted)]
         cache.put(key, {"signature": signature, "submissions": codec.dump(fetched)})
         return fetched
+
+
+def unrecorded_titles(env: EnvLock, desired: Desired) -> frozenset[str]:
+    """The titles of the open MTurk studies `env` holds no HIT of."""
+    recorded = {h.study for h in env.of(RecordedHit)}
+    return frozenset(s.title for s in desired.studies if isinstance(s, MTurkStudy)
+                     and s.state == "open" and s.name not in recorded)
+
+
+def strangers(observed: Observed, recorded: set[str]) -> Observed:
+    """Observed with the HITs neither recorded nor annotated by deploy set apart."""
+    made_elsewhere = {hit_id: hit for hit_id, hit in observed.hits.items()
+                      if hit_id not in recorded and parse_annotation(hit.annotation) is None}
+    if not made_elsewhere:
+        return observed
+    ours = {hit_id: hit for hit_id, hit in observed.hits.items() if hit_id not in made_elsewhere}
+    return replace(observed, hits=ours, strangers=made_elsewhere)
 
 
 @contextmanager

@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from deployer.core.findings import Findings, fail, warn
+from deployer.core.text import plural
 from deployer.providers.mturk.observed import ObservedHit
 from deployer.providers.mturk.plan.context import Context, Orphan
 from deployer.providers.mturk.plan.identity import Tag, lineage_mark, parse_annotation
+from deployer.providers.mturk.plan.question import read
+from deployer.providers.mturk.study import Study
 
 
 def find_orphans(
@@ -81,3 +84,24 @@ def strange(orphan: Orphan) -> Findings:
     return warn(orphan.address, f"HIT {orphan.hit.hit_id} carries a deploy annotation for "
                 f"study {orphan.study}, which is neither in studies/ nor in the lockfile; "
                 "deploy leaves it alone")
+
+
+def imported_elsewhere(ctx: Context, study: Study) -> Findings:
+    """Open HITs made outside deploy asking what a study with no record here asks, under its
+    title: most likely HITs `deploy import` brought under it, recorded in a lockfile since
+    lost (MTurk cannot tag them). Creating the study's HITs would post it a second time."""
+    asked = read(study.question)
+    found = sorted(hit.hit_id for hit in ctx.observed.strangers.values()
+                   if hit.title == study.title and not hit.expired(ctx.now)
+                   and read(hit.question) == asked)
+    if not found:
+        return Findings()
+    listed = ", ".join(found[:3]) + (", ..." if len(found) > 3 else "")
+    return fail(study.name, f"MTurk has {plural(len(found), 'open HIT')} not made by deploy "
+                f"({listed}) with the title and question of {study.path}, and the lockfile "
+                "records none of them", (
+                    f"if `deploy import` brought them under {study.name} and the lockfile was "
+                    f"lost, restore it from git, or move {study.path} aside and import them "
+                    f"again (`deploy import --env {ctx.environment} HIT_ID... --study "
+                    f"{study.name}`); if they are another matter, expire them or give the "
+                    "study another title"))

@@ -32,7 +32,7 @@ from deployer.providers.mturk.plan.context import Context, Orphan
 from deployer.providers.mturk.plan.costs import saving_warnings, study_cost
 from deployer.providers.mturk.plan.disposal import disposal_warnings
 from deployer.providers.mturk.plan.layout import grow, materialise
-from deployer.providers.mturk.plan.orphans import find_orphans, strange
+from deployer.providers.mturk.plan.orphans import find_orphans, imported_elsewhere, strange
 from deployer.providers.mturk.plan.participants import (
     declared_grants,
     participant_grants,
@@ -154,7 +154,7 @@ def reconcile_open(ctx: Context, study: Study, orphans: dict[str, Orphan]) -> Fi
     current = {a: r for a, r in ctx.current.items() if r.study == study.name}
     addresses = sorted(set(current) | set(orphans), key=batch_number)
     slots: list[Slot] = []
-    parts: list[Findings] = []
+    parts: list[Findings] = [] if addresses else [imported_elsewhere(ctx, study)]
     for address in addresses:
         record = current.get(address)
         if address in orphans:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
 from deployer.providers.mturk.observed import ObservedHit
@@ -55,9 +56,20 @@ def _money(text: str) -> Decimal | None:
         return None
 
 
+# MTurk treats a Locale EqualTo/NotEqualTo one place as In/NotIn that place; a study file
+# states only the second, so a HIT posted with the first (by a notebook) is not a change.
+_SAME_LOCALE = {"EqualTo": "In", "NotEqualTo": "NotIn"}
+
+
 def _requirements_key(requirements: tuple[Requirement, ...]) -> list[str]:
     # MTurk does not promise to echo requirements in the order they were sent.
-    return sorted(repr(r) for r in requirements)
+    return sorted(repr(_plain(r)) for r in requirements)
+
+
+def _plain(requirement: Requirement) -> Requirement:
+    if requirement.type_id == LOCALE_TYPE and requirement.comparator in _SAME_LOCALE:
+        return replace(requirement, comparator=_SAME_LOCALE[requirement.comparator])
+    return requirement
 
 
 def type_changes(want: HitType, hit: ObservedHit) -> tuple[Edit, ...]:

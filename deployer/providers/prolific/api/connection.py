@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -12,7 +12,15 @@ from decimal import Decimal
 from deployer.core.errors import DeployError
 from deployer.core.messages import Delivery, Message
 from deployer.core.plan import Change
-from deployer.core.provider import Cache, Clock, Progress, Recorder, Report, Target
+from deployer.core.provider import (
+    Adoption,
+    Cache,
+    Clock,
+    Progress,
+    Recorder,
+    Report,
+    Target,
+)
 from deployer.core.records import EnvLock
 from deployer.core.results import Submission
 from deployer.core.review import Desired
@@ -124,6 +132,11 @@ class ProlificConnection:
                report: Report) -> Delivery:
         raise DeployError("deploy notify speaks to MTurk workers only; message Prolific "
                           "participants from Prolific's own messages page")
+
+    def adopt(self, env: EnvLock, study: str, ids: Sequence[str], now: datetime) -> Adoption:
+        raise DeployError("deploy import brings MTurk HITs under a study; for a Prolific study "
+                          "made elsewhere, write its study file and stop the old study on "
+                          "Prolific's site")
 
     def submissions(self, env: EnvLock, studies: Collection[str], cache: Cache,
                     progress: Progress) -> list[Submission]:
