@@ -10,7 +10,7 @@ from deployer.core.plan import Change, Note, Plan, StudyCost, Verb
 from deployer.core.text import stamp
 from deployer.render.text import summarise
 
-FORMAT_VERSION = "1.2"  # 1.1: approve, reject and pay; 1.2: pause, changes[].detail
+FORMAT_VERSION = "1.3"  # 1.1: approve, reject and pay; 1.2: pause, changes[].detail; 1.3: payer
 NUMBERS = frozenset({"max_assignments", "assignment_duration", "auto_approval_delay"})
 
 JsonDict = dict[str, Any]
@@ -75,6 +75,8 @@ def plan_document(plan: Plan) -> JsonDict:
         "costs": [_cost(c) for c in plan.costs],
         "added_cost": _money(plan.added_cost),
         "balance": _money(plan.balance),
+        "payer": None if plan.payer is None else {"account": plan.payer.account,
+                                                  "identity": plan.payer.identity},
     }
 
 

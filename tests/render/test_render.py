@@ -228,7 +228,7 @@ def test_a_comment_over_the_limit_cuts_details_per_study_never_a_study() -> None
 
 def test_json_is_versioned_with_money_as_strings() -> None:
     doc = json.loads(render_json(changes_plan()))
-    assert doc["format_version"] == "1.2"
+    assert doc["format_version"] == "1.3"
     assert doc["environment"] == "local" and doc["applyable"] and doc["has_changes"]
     assert doc["summary"] == {"adopt": 1, "create": 3, "change": 3, "expire": 2, "pause": 0,
                               "forget": 1, "approve": 0, "reject": 0, "pay": 0, "dispose": 0,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from deployer.core.plan import Payer
 from deployer.providers.mturk.study import Requirement
 
 
@@ -60,6 +61,7 @@ class Observed:
     assignments: Mapping[str, tuple[ObservedAssignment, ...]] = field(default_factory=dict)
     bonuses: Mapping[str, tuple[Decimal, ...]] = field(default_factory=dict)
     participants: Participants = field(default_factory=lambda: Participants())
+    payer: Payer | None = None  # the AWS account the credentials belong to (None: emulator)
 
 
 @dataclass(frozen=True)

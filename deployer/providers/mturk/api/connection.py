@@ -21,6 +21,7 @@ from deployer.core.records import EnvLock
 from deployer.core.results import Submission
 from deployer.core.review import Desired
 from deployer.core.status import Status
+from deployer.providers.mturk.api.aws import Aws
 from deployer.providers.mturk.api.client import MTurk
 from deployer.providers.mturk.api.endpoint import ENDPOINTS, Endpoint
 from deployer.providers.mturk.api.notify import notify
@@ -41,8 +42,9 @@ EMULATOR_STATE = "emulator.sqlite3"  # imports an older .deploy/emulator.json on
 
 
 class MTurkConnection:
-    def __init__(self, mturk: MTurk) -> None:
+    def __init__(self, mturk: MTurk, aws: Aws) -> None:
         self.mturk = mturk
+        self.aws = aws
 
     @property
     def preview_note(self) -> str:
@@ -56,7 +58,9 @@ class MTurkConnection:
         took_part = {w.name[len(PARTICIPANTS):] for w in wanted_here(env, desired)
                      if w.name.startswith(PARTICIPANTS)}
         reviewed = under_review(desired) | took_part
-        observed = replace(observed, participants=people)
+        # Who pays: asked of real MTurk environments only (`local` spends nobody's money).
+        payer = None if self.mturk.endpoint.local else self.aws.payer()
+        observed = replace(observed, participants=people, payer=payer)
         if not reviewed:
             return observed
         assignments = {}
@@ -114,7 +118,7 @@ class MTurkConnection:
 @contextmanager
 def open_connection(target: Target) -> Iterator[MTurkConnection]:
     with _endpoint(target) as endpoint:
-        yield MTurkConnection(connect(endpoint))
+        yield MTurkConnection(connect(endpoint), Aws(endpoint))
 
 
 @contextmanager
