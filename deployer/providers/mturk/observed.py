@@ -62,6 +62,18 @@ class Observed:
     bonuses: Mapping[str, tuple[Decimal, ...]] = field(default_factory=dict)
     participants: Participants = field(default_factory=lambda: Participants())
     payer: Payer | None = None  # the AWS account the credentials belong to (None: emulator)
+    # notification destination -> what AWS said of it; absent: not checked (an emulator)
+    destinations: Mapping[str, DestinationCheck] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DestinationCheck:
+    """An SQS queue or SNS topic as AWS reports it, for notifications."""
+
+    exists: bool
+    resource: str = ""  # its ARN, for the policy a fix needs
+    problem: str = ""  # "" when MTurk can send to it
+    doubt: str = ""  # why it could not be checked (the credentials may not read policies)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from deployer.core.review import Desired
 from deployer.core.status import Status
 from deployer.providers.mturk.api.aws import Aws
 from deployer.providers.mturk.api.client import MTurk
+from deployer.providers.mturk.api.destinations import check_destinations
 from deployer.providers.mturk.api.endpoint import ENDPOINTS, Endpoint
 from deployer.providers.mturk.api.notify import notify
 from deployer.providers.mturk.api.observe_people import observe_people, wanted_here
@@ -36,7 +37,7 @@ from deployer.providers.mturk.plan.identity import parse_annotation
 from deployer.providers.mturk.plan.payloads import payload_of
 from deployer.providers.mturk.plan.review import bonus_assignments, under_review
 from deployer.providers.mturk.records import RecordedHit
-from deployer.providers.mturk.study import PARTICIPANTS
+from deployer.providers.mturk.study import PARTICIPANTS, Study
 
 EMULATOR_STATE = "emulator.sqlite3"  # imports an older .deploy/emulator.json once
 
@@ -60,7 +61,10 @@ class MTurkConnection:
         reviewed = under_review(desired) | took_part
         # Who pays: asked of real MTurk environments only (`local` spends nobody's money).
         payer = None if self.mturk.endpoint.local else self.aws.payer()
-        observed = replace(observed, participants=people, payer=payer)
+        wanted = [s.notifications for s in desired.studies
+                  if isinstance(s, Study) and s.notifications is not None]
+        observed = replace(observed, participants=people, payer=payer,
+                           destinations=check_destinations(self.aws, wanted))
         if not reviewed:
             return observed
         assignments = {}

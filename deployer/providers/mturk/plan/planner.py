@@ -33,6 +33,7 @@ from deployer.providers.mturk.plan.context import Context, Orphan
 from deployer.providers.mturk.plan.costs import saving_warnings, study_cost
 from deployer.providers.mturk.plan.disposal import disposal_warnings
 from deployer.providers.mturk.plan.layout import grow, materialise
+from deployer.providers.mturk.plan.notifications import plan_notifications
 from deployer.providers.mturk.plan.orphans import find_orphans, strange
 from deployer.providers.mturk.plan.participants import (
     declared_grants,
@@ -103,7 +104,7 @@ def plan(studies: Sequence[Study], desired: Desired, env_lock: EnvLock, observed
         if study is None or study.state != "open":
             found = found + retire(ctx, name, study, theirs)
         else:
-            found = found + reconcile_open(ctx, study, theirs)
+            found = found + reconcile_open(ctx, study, theirs) + plan_notifications(ctx, study)
         found = found + review(ctx, name, study, desired.reviews.get(name))
     found = found + renames(ctx, by_name, recorded, considered)
     found = found + account_errors([by_name[n] for n in considered if n in by_name],
