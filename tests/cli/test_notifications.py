@@ -11,8 +11,9 @@ import boto3
 import pytest
 from clihelp import all_hits, deploy, write_study
 
-from deployer.emulators.mturk.models import Emulator
+from deployer.emulators.mturk.models import Config, Emulator
 from deployer.emulators.mturk.schema import TYPES
+from deployer.emulators.mturk.server import EmulatorServer
 
 Capsys = pytest.CaptureFixture[str]
 
@@ -65,9 +66,11 @@ def test_notifications_are_checked_set_tried_changed_and_switched_off(
 
     write_study(project, notifications=notifications(queue_url, "AssignmentSubmitted",
                                                      "HITReviewable"))
-    changed = deploy(capsys, "apply", "--auto-approve", "--endpoint-url", url)
-    assert "~ pilot/notifications" in changed.out
-    assert "events:      AssignmentSubmitted, HITReviewable" in changed.out
+    planned = deploy(capsys, "plan", "--endpoint-url", url, "--out", "plan.json")
+    assert "~ pilot/notifications" in planned.out
+    assert "events:      AssignmentSubmitted, HITReviewable" in planned.out
+    changed = deploy(capsys, "apply", "plan.json", "--endpoint-url", url)  # read back, applied
+    assert changed.code == 0 and "pilot/notifications: set on 1 HIT type" in changed.out
     assert settings(emulator, hit_type)[0]["EventTypes"] == ["AssignmentSubmitted",
                                                              "HITReviewable"]
     assert len(emulator.workers.events()) == 2
@@ -90,3 +93,25 @@ def test_without_an_aws_endpoint_local_plans_warn_that_the_queue_was_not_checked
     assert planned.code == 0
     assert ("Warning: pilot: the SQS destination of studies/pilot.yaml was not checked: LOCAL "
             "is an emulator and no AWS endpoint is configured for SQS") in planned.out
+
+
+def test_a_sandbox_plan_checks_an_sns_topic_in_the_paying_account(
+        project: Path, aws: str, capsys: Capsys) -> None:
+    sns = boto3.client("sns", region_name="us-east-1", endpoint_url=aws)
+    topic = sns.create_topic(Name="pilot-events")["TopicArn"]
+    write_study(project, notifications=f"\n  destination: {topic}\n  transport: SNS"
+                                       "\n  events: [HITReviewable]")
+    with EmulatorServer(Emulator(Config(personality="sandbox"))) as server:
+        refused = deploy(capsys, "plan", "--env", "sandbox", "--endpoint-url", server.url)
+        assert refused.code == 1
+        assert refused.out.splitlines()[1].startswith("Paid by account 123456789012")
+        assert (f"the access policy of SNS topic {topic} does not let MTurk "
+                "(mturk-requester.amazonaws.com) publish to it (sns:Publish)") in refused.out
+        assert f'"Action": "sns:Publish", "Resource": "{topic}"' in refused.out
+        sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=(
+            json.dumps({"Statement": [{"Effect": "Allow", "Principal": {
+                "Service": "mturk-requester.amazonaws.com"}, "Action": "SNS:Publish",
+                "Resource": topic}]})))
+        applied = deploy(capsys, "apply", "--auto-approve", "--env", "sandbox",
+                         "--endpoint-url", server.url)
+        assert applied.code == 0 and f"test event sent to {topic}" in applied.out

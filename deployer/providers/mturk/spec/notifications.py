@@ -7,10 +7,9 @@ queue URL given as an SNS topic is the kind of slip MTurk only reports at apply 
 from __future__ import annotations
 
 import re
-from typing import Any, Protocol
 
+from deployer.providers.mturk.spec.pay import Fields
 from deployer.providers.mturk.study import Notification
-from deployer.spec.document import Document
 from deployer.spec.problems import Problem
 
 DEFAULT_VERSION = "2006-05-05"
@@ -24,15 +23,6 @@ FORMS = {
     "SNS": (TOPIC_ARN, "the topic ARN, like arn:aws:sns:us-east-1:123456789012:NAME"),
     "Email": (EMAIL, "an e-mail address"),
 }
-
-
-class Fields(Protocol):
-    """The study's schema-valid fields (rules._Usable)."""
-
-    doc: Document
-
-    def has(self, *fields: str) -> bool: ...
-    def get(self, field: str, default: Any = None) -> Any: ...
 
 
 def notification(usable: Fields, problems: list[Problem]) -> Notification | None:

@@ -17,21 +17,21 @@ SANDBOX = Endpoint("sandbox", ENDPOINTS["sandbox"])
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def mocked_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS"):
         monkeypatch.delenv(name, raising=False)
     with mock_aws():
         yield
 
 
-def test_real_mturk_is_paid_by_the_callers_account(aws: None) -> None:
+def test_real_mturk_is_paid_by_the_callers_account(mocked_aws: None) -> None:
     assert Aws(SANDBOX).payer() == Payer(
         "123456789012", "arn:aws:sts::123456789012:user/moto",
         "arn:aws:sts::123456789012:user/moto")
 
 
 def test_an_assumed_role_is_bound_without_its_session_name(
-        aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
+        mocked_aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
     role = boto3.client("sts", region_name="us-east-1").assume_role(
         RoleArn="arn:aws:iam::111122223333:role/lab", RoleSessionName="alice")["Credentials"]
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", role["AccessKeyId"])

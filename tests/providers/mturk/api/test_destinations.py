@@ -26,7 +26,7 @@ def policy(action: str, resource: str, principal: object = None) -> str:
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def mocked_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS",
                  "AWS_ENDPOINT_URL_SNS"):
         monkeypatch.delenv(name, raising=False)
@@ -41,7 +41,7 @@ def queue(name: str, region: str = "us-east-1") -> tuple[str, str]:
     return url, arn["QueueArn"]
 
 
-def test_an_sqs_queue_must_exist_and_let_mturk_send(aws: None) -> None:
+def test_an_sqs_queue_must_exist_and_let_mturk_send(mocked_aws: None) -> None:
     url, arn = queue("events")
     spec = Notification(url, "SQS", ("AssignmentSubmitted",))
     closed = check_destinations(SANDBOX, [spec])[url]
@@ -57,7 +57,7 @@ def test_an_sqs_queue_must_exist_and_let_mturk_send(aws: None) -> None:
     assert not missing.exists and "does not exist" in missing.problem
 
 
-def test_a_queue_is_asked_in_its_own_region(aws: None) -> None:
+def test_a_queue_is_asked_in_its_own_region(mocked_aws: None) -> None:
     url, arn = queue("far", "eu-west-1")
     boto3.client("sqs", region_name="eu-west-1").set_queue_attributes(
         QueueUrl=url, Attributes={"Policy": policy("sqs:*", arn)})
@@ -65,7 +65,7 @@ def test_a_queue_is_asked_in_its_own_region(aws: None) -> None:
         url: DestinationCheck(True, arn)}
 
 
-def test_an_sns_topic_must_let_mturk_publish(aws: None) -> None:
+def test_an_sns_topic_must_let_mturk_publish(mocked_aws: None) -> None:
     sns = boto3.client("sns", region_name="us-east-1")
     arn = sns.create_topic(Name="events")["TopicArn"]
     spec = Notification(arn, "SNS", ("HITReviewable",))
@@ -78,7 +78,7 @@ def test_an_sns_topic_must_let_mturk_publish(aws: None) -> None:
     assert not check_destinations(SANDBOX, [replace_dest(spec, other)])[other].exists
 
 
-def test_an_emulator_never_asks_real_aws_and_email_is_not_checked(aws: None) -> None:
+def test_an_emulator_never_asks_real_aws_and_email_is_not_checked(mocked_aws: None) -> None:
     emulated = Aws(Endpoint("local", "http://127.0.0.1:9", embedded=True))
     url, _ = queue("events")
     assert check_destinations(emulated, [Notification(url, "SQS", ("HITExpired",))]) == {}
