@@ -26,3 +26,28 @@ def served() -> Iterator[tuple[str, object]]:
     emulator = Emulator()
     with EmulatorServer(emulator) as server:
         yield server.url, emulator
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """The URL of moto serving AWS's STS, SQS and SNS on a free loopback port (MTurk always
+    goes to our emulator: moto has none)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch, moto_server: str) -> str:
+    """AWS's services at moto, as boto3's standard configuration points them; its URL."""
+    for service in ("STS", "SQS", "SNS"):
+        monkeypatch.setenv(f"AWS_ENDPOINT_URL_{service}", moto_server)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIALAB0000000000001")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "lab-secret")
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return moto_server

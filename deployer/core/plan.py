@@ -93,6 +93,22 @@ class Platform:
 
 
 @dataclass(frozen=True)
+class Payer:
+    """Whose platform account a plan spends from, as the credentials in use say (MTurk: the
+    AWS account and the caller's ARN). Plans of an emulator have none."""
+
+    account: str  # the account that pays
+    identity: str  # who acts for it, as shown to the reviewer
+    # What must stay the same for a saved plan to be applied: the identity without what
+    # changes from one login to the next (an assumed role's session name).
+    principal: str = ""
+
+    def same_as(self, other: Payer | None) -> bool:
+        return other is not None and (self.account, self.principal or self.identity) == (
+            other.account, other.principal or other.identity)
+
+
+@dataclass(frozen=True)
 class Plan:
     platform: Platform
     environment: str
@@ -103,6 +119,7 @@ class Plan:
     errors: tuple[Note, ...]
     costs: tuple[StudyCost, ...]
     balance: Decimal | None
+    payer: Payer | None = None
 
     @property
     def has_changes(self) -> bool:

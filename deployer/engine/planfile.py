@@ -1,7 +1,8 @@
 """Saved plans: `deploy plan --out plan.json`, then `deploy apply plan.json`.
 
-A saved plan binds to the environment, the lock's lineage and serial, and the study files'
-contents; apply refuses it ("plan is stale") when any of them moved since.
+A saved plan binds to the environment, the lock's lineage and serial, the study files' contents
+and the account that pays (Plan.payer); apply refuses it ("plan is stale") when any of them
+moved since.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Union
 
 from deployer.core import codec
 from deployer.core.errors import DeployError, StalePlanError
-from deployer.core.plan import Plan
+from deployer.core.plan import Payer, Plan
 from deployer.core.provider import PlanOptions, Provider
 from deployer.core.records import LOCK_VERSION, EnvLock
 from deployer.core.review import Desired
@@ -125,14 +126,30 @@ def check_fresh(saved: SavedPlan, env: EnvLock, desired: Desired) -> EnvLock:
 
 def check_unchanged(saved: SavedPlan, fresh: Plan) -> None:
     """Refuse a plan that the platform has overtaken: planning again now must give the same
-    changes at the same cost (a HIT expired by hand, work accepted meanwhile, a new balance...)."""
+    changes at the same cost (a HIT expired by hand, work accepted meanwhile, a new balance...),
+    paid by the same account as the same identity."""
+    reasons = payer_reasons(saved.plan.payer, fresh.payer)
     then, now = outline(saved.plan), outline(fresh)
-    if then == now and not fresh.errors:
-        return
-    moved = sorted({a for a, *_ in set(then) ^ set(now)})
-    where = f" ({', '.join(moved[:5])}{', ...' if len(moved) > 5 else ''})" if moved else ""
-    _refuse(saved.binding, [f"{fresh.platform.title} changed since it was made{where}: planning "
-                            "again now gives different actions or costs"])
+    if then != now or fresh.errors:
+        moved = sorted({a for a, *_ in set(then) ^ set(now)})
+        where = f" ({', '.join(moved[:5])}{', ...' if len(moved) > 5 else ''})" if moved else ""
+        reasons.append(f"{fresh.platform.title} changed since it was made{where}: planning "
+                       "again now gives different actions or costs")
+    _refuse(saved.binding, reasons)
+
+
+def payer_reasons(then: Payer | None, now: Payer | None) -> list[str]:
+    """A saved plan is applied with the credentials it was reviewed with, or not at all."""
+    if (then is None and now is None) or (then is not None and then.same_as(now)):
+        return []
+    return [f"it was made to be paid by {_who(then)}, but the credentials in use now are "
+            f"{_who(now)}"]
+
+
+def _who(payer: Payer | None) -> str:
+    if payer is None:
+        return "no account (an emulator)"
+    return f"account {payer.account} ({payer.identity})"
 
 
 def outline(plan: Plan) -> list[tuple[str, str, str]]:

@@ -11,7 +11,7 @@ from deployer.core.text import stamp
 from deployer.render.text import summarise
 
 FORMAT_VERSION = "1.3"  # 1.1: approve, reject and pay; 1.2: pause, changes[].detail;
-# 1.3: Prolific's stop, publish and start
+# 1.3: payer, and the stop, publish and start of Prolific studies
 NUMBERS = frozenset({"max_assignments", "assignment_duration", "auto_approval_delay"})
 
 JsonDict = dict[str, Any]
@@ -78,6 +78,8 @@ def plan_document(plan: Plan) -> JsonDict:
         "costs": [_cost(c) for c in plan.costs],
         "added_cost": _money(plan.added_cost),
         "balance": _money(plan.balance),
+        "payer": None if plan.payer is None else {"account": plan.payer.account,
+                                                  "identity": plan.payer.identity},
     }
 
 

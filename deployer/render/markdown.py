@@ -100,6 +100,8 @@ def _details(plan: Plan, limit: int | None) -> list[str]:
 def _compose(plan: Plan, limit: int | None, details: bool = True) -> str:
     env = plan.environment.upper()
     head = [f"### deploy plan for `{env}`", ""]
+    if plan.payer is not None:
+        head += [f"Paid by account `{plan.payer.account}` (`{plan.payer.identity}`).", ""]
     if not plan.changes and not plan.errors:
         headline, explanation = verdict(plan)
         head += [f"**{headline}** {explanation}", ""]

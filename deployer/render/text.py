@@ -134,6 +134,13 @@ def cost_section(plan: Plan) -> list[str]:
     return lines
 
 
+def payer_line(plan: Plan) -> list[str]:
+    """Whose money the plan spends: the account and who acts for it (none for an emulator)."""
+    if plan.payer is None:
+        return []
+    return [f"Paid by account {plan.payer.account} ({plan.payer.identity})."]
+
+
 def verdict(plan: Plan) -> tuple[str, str]:
     """The first line of a plan with nothing to do: (headline, explanation)."""
     env = plan.environment.upper()
@@ -172,18 +179,18 @@ def plan_lines(plan: Plan, color: bool, limit: int | None = None,
     """The whole plan as marked lines (the text renderer drops the marks)."""
     env = plan.environment.upper()
     if not plan.changes and not plan.errors:
-        lines = [paint(" ".join(verdict(plan)), "1;32", color)]
+        lines = [paint(" ".join(verdict(plan)), "1;32", color), *payer_line(plan)]
         for section in (drift_section(plan, color),
                         notes("Warning:", plan.warnings, "33", color)):
             lines += ["", *section] if section else []
         return [(" ", line) for line in lines]
     head: list[str]
     if plan.changes:
-        head = [paint(f"deploy will perform the following actions in {env}:", "1", color), "",
-                *legend(plan.changes, plan.platform, color), ""]
+        head = [paint(f"deploy will perform the following actions in {env}:", "1", color),
+                *payer_line(plan), "", *legend(plan.changes, plan.platform, color), ""]
     else:
         head = [paint(f"Planning failed in {env}: nothing can be applied until the errors "
-                      "below are fixed.", "1;31", color), ""]
+                      "below are fixed.", "1;31", color), *payer_line(plan), ""]
     body = action_lines(plan, color, limit, width)
     tail: list[str] = []
     for section in (drift_section(plan, color), notes("Warning:", plan.warnings, "33", color),

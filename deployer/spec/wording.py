@@ -27,6 +27,7 @@ _PATTERN_HINTS = {
     "^[A-Z0-9]{1,64}$": "write the QualificationTypeId as MTurk shows it "
     "(capital letters and digits)",
     "^https://[^\\s/?#]+[^\\s]*$": "write a full https:// address without spaces",
+    "^[0-9]{12}$": "write the 12-digit account ID, like \"123456789012\"",
 }
 _TYPE_NAMES = {
     "string": "text",
@@ -78,6 +79,9 @@ def _type_message(value: Any, expected: Any, schema: dict[str, Any], field: str)
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if schema.get("pattern") == USD_PATTERN and number:
         return 'write the amount in quotes, like "1.50" (a bare number can lose cents)'
+    pattern = schema.get("pattern")
+    if number and isinstance(pattern, str) and re.fullmatch(pattern, str(value)):
+        return f'write it in quotes, like "{value}" (a bare number loses leading zeros)'
     if field in DURATION_FIELDS and number:
         return f"is {value}; write whole seconds, or a duration like " \
             '"90s", "45m", "2h", "7d" or "1w"'

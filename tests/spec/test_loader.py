@@ -61,11 +61,10 @@ from deployer.spec.loader import load_studies, require_valid
          'pilot.yaml:3:1: error: titel: unknown field; did you mean "title"?'),
         ("description", "description: d\ncolour: blue",
          "pilot.yaml:3:1: error: colour: unknown field; expected one "
-         "of assignment_duration, assignments, auto_approval_delay, budget, closes_at, "
-         "description, estimated_duration, exclude, keywords, lifetime, max_assignments_per_hit, "
-         "minimum_hourly_pay, only, platform, production, qualifications, question, "
-         "repeat_workers, "
-         "review, reward, state or title"),
+         "of assignment_duration, assignments, auto_approval_delay, aws_account, budget, "
+         "closes_at, description, estimated_duration, exclude, keywords, lifetime, "
+         "max_assignments_per_hit, minimum_hourly_pay, notifications, only, platform, "
+         "production, qualifications, question, repeat_workers, review, reward, state or title"),
         ("description", "", 'pilot.yaml:1:1: error: description: missing; add it, e.g. '
          'description: "Watch three short clips and rate how happy or sad the person looks, '
          'moment by moment. About 10 minutes."'),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from deployer.core.plan import Payer
 from deployer.providers.mturk.study import Requirement
 
 
@@ -63,6 +64,19 @@ class Observed:
     # Unrecorded HITs without deploy's annotation titled like an open study that has no record
     # here: HITs `deploy import` brought under it, if the lockfile that recorded them was lost.
     strangers: Mapping[str, ObservedHit] = field(default_factory=dict)
+    payer: Payer | None = None  # the AWS account the credentials belong to (None: emulator)
+    # notification destination -> what AWS said of it; absent: not checked (an emulator)
+    destinations: Mapping[str, DestinationCheck] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DestinationCheck:
+    """An SQS queue or SNS topic as AWS reports it, for notifications."""
+
+    exists: bool
+    resource: str = ""  # its ARN, for the policy a fix needs
+    problem: str = ""  # "" when MTurk can send to it
+    doubt: str = ""  # why it could not be checked (the credentials may not read policies)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from deployer.providers.mturk.records import (
     RecordedBonus,
     RecordedHit,
     RecordedMessage,
+    RecordedNotification,
     RecordedQualificationType,
 )
 from deployer.providers.mturk.study import Study as MTurkStudy
@@ -35,7 +36,7 @@ class MTurkProvider:
     rehearsal: str | None = REHEARSAL
     record_types: tuple[type[Record], ...] = (RecordedHit, RecordedBonus,
                                                RecordedQualificationType, RecordedBlock,
-                                               RecordedMessage)
+                                               RecordedMessage, RecordedNotification)
     payload_types: tuple[type, ...] = PAYLOADS
 
     def plan(self, desired: Desired, env: EnvLock, observed: object, now: datetime,

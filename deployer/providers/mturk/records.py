@@ -13,6 +13,7 @@ from typing import ClassVar, Literal
 
 from deployer.core.address import study_of
 from deployer.providers.mturk.observed import ObservedHit
+from deployer.providers.mturk.study import Notification
 
 HitStatus = Literal["pending", "live", "expired", "gone"]
 # pending: intent written (token known), outcome of CreateHIT not yet recorded
@@ -157,3 +158,38 @@ class RecordedMessage:
     @property
     def key(self) -> tuple[str | int, ...]:
         return (self.message, self.group)
+
+
+@dataclass(frozen=True)
+class RecordedNotification:
+    """The notification specification deploy set on a HIT type. MTurk has no call that reads
+    one back, so what was applied is compared with what the study asks for."""
+
+    table: ClassVar[str] = "notifications"
+
+    hit_type_id: str
+    study: str
+    status: Literal["on", "off"]  # off: switched off (the other fields are then empty)
+    destination: str = ""
+    transport: str = ""
+    version: str = ""
+    events: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[str | int, ...]:
+        return (self.hit_type_id,)
+
+    @property
+    def spec(self) -> Notification | None:
+        if self.status == "off" or self.transport not in ("SQS", "SNS", "Email"):
+            return None
+        return Notification(self.destination, self.transport,  # type: ignore[arg-type]
+                            self.events, self.version)
+
+
+def notification_record(hit_type_id: str, study: str,
+                        spec: Notification | None) -> RecordedNotification:
+    if spec is None:
+        return RecordedNotification(hit_type_id, study, "off")
+    return RecordedNotification(hit_type_id, study, "on", spec.destination, spec.transport,
+                                spec.version, spec.events)

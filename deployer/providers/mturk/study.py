@@ -54,6 +54,16 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class Notification:
+    """Where MTurk sends events about a study's HITs (one specification per HIT type)."""
+
+    destination: str  # SQS: queue URL; SNS: topic ARN; Email: an address
+    transport: Literal["SQS", "SNS", "Email"]
+    events: tuple[str, ...]
+    version: str = "2006-05-05"
+
+
+@dataclass(frozen=True)
 class Study:
     """One study file, validated; durations in seconds, money as Decimal."""
 
@@ -82,6 +92,8 @@ class Study:
     estimated_duration: int | None = None  # seconds a worker usually needs (for pay only)
     question_file: str = ""  # the html_file or xml_file the question comes from, for plans
     minimum_hourly_pay: Decimal = FEDERAL_MINIMUM_WAGE
+    aws_account: str | None = None  # the account that must pay (study file or deploy.yaml)
+    notifications: Notification | None = None
 
     @property
     def platform(self) -> str:

@@ -16,9 +16,15 @@ import botocore.exceptions
 
 from deployer.core.errors import DeployError, PlatformError
 from deployer.providers.mturk.api.endpoint import CONNECT_ATTEMPTS, Endpoint
-from deployer.providers.mturk.api.wire import hit_type_params, observed_hit, qualification_params
+from deployer.providers.mturk.api.wire import (
+    hit_type_params,
+    notification_params,
+    observed_hit,
+    qualification_params,
+)
 from deployer.providers.mturk.observed import Observed, ObservedHit
 from deployer.providers.mturk.plan.payloads import HitType, NewHit, QualificationType
+from deployer.providers.mturk.study import Notification
 
 PAGE = 100
 MIN_LIFETIME = 30  # MTurk's smallest LifetimeInSeconds
@@ -272,6 +278,18 @@ class MTurk:
 
     def balance(self) -> Decimal:
         return Decimal(self._call("get_account_balance")["AvailableBalance"])
+
+    def set_notification(self, hit_type_id: str, spec: Notification | None) -> None:
+        """A new specification replaces the type's old one; None switches it off."""
+        if spec is None:
+            self._call("update_notification_settings", HITTypeId=hit_type_id, Active=False)
+        else:
+            self._call("update_notification_settings", HITTypeId=hit_type_id,
+                       Notification=notification_params(spec), Active=True)
+
+    def send_test_event(self, spec: Notification) -> None:
+        self._call("send_test_event_notification", Notification=notification_params(spec),
+                   TestEventType="Ping")
 
     # --- writes (each safe to repeat) ------------------------------------------------------
 

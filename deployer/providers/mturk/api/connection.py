@@ -23,7 +23,9 @@ from deployer.core.results import Submission
 from deployer.core.review import Desired
 from deployer.core.status import Status
 from deployer.providers.mturk.api.adopt import MTurkAdoption, adopt
+from deployer.providers.mturk.api.aws import Aws
 from deployer.providers.mturk.api.client import MTurk
+from deployer.providers.mturk.api.destinations import check_destinations
 from deployer.providers.mturk.api.endpoint import ENDPOINTS, Endpoint
 from deployer.providers.mturk.api.notify import notify
 from deployer.providers.mturk.api.observe_people import observe_people, wanted_here
@@ -44,8 +46,9 @@ EMULATOR_STATE = "emulator.sqlite3"  # imports an older .deploy/emulator.json on
 
 
 class MTurkConnection:
-    def __init__(self, mturk: MTurk) -> None:
+    def __init__(self, mturk: MTurk, aws: Aws) -> None:
         self.mturk = mturk
+        self.aws = aws
 
     @property
     def preview_note(self) -> str:
@@ -66,7 +69,12 @@ class MTurkConnection:
         took_part = {w.name[len(PARTICIPANTS):] for w in wanted_here(env, desired)
                      if w.name.startswith(PARTICIPANTS)}
         reviewed = under_review(desired) | took_part
-        observed = replace(observed, participants=people)
+        # Who pays: asked of real MTurk environments only (`local` spends nobody's money).
+        payer = None if self.mturk.endpoint.local else self.aws.payer()
+        wanted = [s.notifications for s in desired.studies
+                  if isinstance(s, MTurkStudy) and s.notifications is not None]
+        observed = replace(observed, participants=people, payer=payer,
+                           destinations=check_destinations(self.aws, wanted))
         if not reviewed:
             return observed
         assignments = {}
@@ -145,7 +153,7 @@ def strangers(observed: Observed, recorded: set[str]) -> Observed:
 @contextmanager
 def open_connection(target: Target) -> Iterator[MTurkConnection]:
     with _endpoint(target) as endpoint:
-        yield MTurkConnection(connect(endpoint))
+        yield MTurkConnection(connect(endpoint), Aws(endpoint))
 
 
 @contextmanager

@@ -39,6 +39,11 @@ class Endpoint:
     def local(self) -> bool:
         return self.environment == "local"
 
+    @property
+    def emulated(self) -> bool:
+        """An emulator stands in for MTurk: real AWS is not asked on its behalf."""
+        return self.endpoint_url != ENDPOINTS.get(self.environment)
+
     def preview_url(self, group_id: str) -> str:
         """Where a worker previews the group's HITs; "" when nothing will serve that page."""
         if self.environment in PREVIEW:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from deployer.core.address import study_of
 from deployer.core.errors import DeployError
 from deployer.core.provider import Clock, Recorder, Report
+from deployer.core.text import plural
 from deployer.providers.mturk.api.client import INVALID_ASSIGNMENT_STATE, MTurk, MTurkError
 from deployer.providers.mturk.api.people import PeopleSteps, resolved, resolved_type
 from deployer.providers.mturk.observed import ObservedHit
@@ -27,9 +29,18 @@ from deployer.providers.mturk.plan.payloads import (
     Payload,
     Reject,
     Replace,
+    SetNotifications,
     UpdateType,
 )
-from deployer.providers.mturk.records import RecordedBonus, RecordedHit, adopted_record, live
+from deployer.providers.mturk.records import (
+    RecordedBonus,
+    RecordedHit,
+    RecordedNotification,
+    adopted_record,
+    live,
+    notification_record,
+)
+from deployer.providers.mturk.study import Notification
 
 
 class Steps:
@@ -52,6 +63,9 @@ class Steps:
                 self.mark(payload.address, payload.generation, hit_type_id=seen.hit_type_id,
                           hit_group_id=seen.hit_group_id, config_hash=config_hash)
                 self.report(f"{payload.address}: HIT type of {hit_id} updated")
+                self.notifications_of(seen.hit_type_id, payload.address, payload.notification)
+            case SetNotifications():
+                self.set_notifications(payload)
             case Expire(address=address, hit_id=hit_id, generation=generation):
                 self.expire(address, generation, hit_id)
             case Adopt(address=address, observed=seen):
@@ -79,6 +93,7 @@ class Steps:
         self.recorder.put(planned)
         seen = self.mturk.create_hit(resolved(hit, self.recorder), self.clock())
         self.recorder.put(live(planned, seen))
+        self.notifications_of(seen.hit_type_id, hit.address, hit.notification)
         url = self.mturk.endpoint.preview_url(seen.hit_group_id)
         size = hit.max_assignments
         noun = "assignment" if size == 1 else "assignments"
@@ -122,6 +137,31 @@ class Steps:
                         "was taken meanwhile")
             return
         self.create(replace(hit, max_assignments=left))
+
+    def notifications_of(self, hit_type_id: str, address: str,
+                         spec: Notification | None) -> None:
+        """Give a HIT type the study's notification settings, unless the lockfile says it has
+        them (batches share a type: it is set once)."""
+        done = self.recorder.find(RecordedNotification, lambda r: r.hit_type_id == hit_type_id)
+        if (done.spec if done else None) == spec:
+            return
+        self.mturk.set_notification(hit_type_id, spec)
+        self.recorder.put(notification_record(hit_type_id, study_of(address), spec))
+
+    def set_notifications(self, payload: SetNotifications) -> None:
+        """The settings first, then the test event: a retry after a kill sets them again (the
+        same specification replaces itself) and sends one more test event at most."""
+        for hit_type_id in payload.hit_type_ids:
+            self.mturk.set_notification(hit_type_id, payload.spec)
+            self.recorder.put(notification_record(hit_type_id, study_of(payload.address),
+                                                  payload.spec))
+        what = "switched off" if payload.spec is None else "set"
+        if payload.hit_type_ids:
+            self.report(f"{payload.address}: {what} on "
+                        f"{plural(len(payload.hit_type_ids), 'HIT type')}")
+        if payload.test and payload.spec is not None:
+            self.mturk.send_test_event(payload.spec)
+            self.report(f"{payload.address}: test event sent to {payload.spec.destination}")
 
     def approve(self, payload: Approve) -> None:
         try:

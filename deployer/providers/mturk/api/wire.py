@@ -17,7 +17,7 @@ from deployer.providers.mturk.observed import (
 )
 from deployer.providers.mturk.plan.payloads import HitType, QualificationType
 from deployer.providers.mturk.records import RecordedHit
-from deployer.providers.mturk.study import Locale, Requirement
+from deployer.providers.mturk.study import Locale, Notification, Requirement
 
 
 def hit_type_params(hit_type: HitType) -> dict[str, Any]:
@@ -153,3 +153,9 @@ def _maybe_utc(value: datetime | None) -> datetime | None:
 
 def _utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
+
+
+def notification_params(spec: Notification) -> dict[str, Any]:
+    """A NotificationSpecification as UpdateNotificationSettings and the test event take it."""
+    return {"Destination": spec.destination, "Transport": spec.transport,
+            "Version": spec.version, "EventTypes": list(spec.events)}

@@ -216,7 +216,7 @@ def update_type(ctx: Context, study: Study, record: RecordedHit, hit: ObservedHi
                 want: HitType, edits: tuple[Edit, ...]) -> Change:
     fields = ", ".join(e.field for e in edits)
     payload = UpdateType(record.address, hit.hit_id, record.generation, want, study.config_hash,
-                         edits)
+                         edits, study.notifications)
     return change(payload, f"{fields} changed in {study.path}; nobody has accepted work yet",
                   update_type_cost(hit, want, ctx.now))
 

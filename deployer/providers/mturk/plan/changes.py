@@ -31,6 +31,7 @@ from deployer.providers.mturk.plan.payloads import (
     Replace,
     ReviewPayload,
     Revoke,
+    SetNotifications,
     Unblock,
     UpdateQualification,
     UpdateType,
@@ -83,6 +84,8 @@ def change(payload: HitPayload, reason: str, cost: Decimal = ZERO, *,
                      "max_assignments": hit.max_assignments, "expires_at": stamp(hit.expires_at)}
             return Change(address, "adopt", "adopt", reason, ZERO, rows, None, after, None,
                           payload)
+        case SetNotifications():
+            return _notifications(payload, reason)
         case Forget(address=address, hit_id=hit_id, generation=generation):
             return Change(address, "forget", "forget", reason, ZERO,
                           (Attribute("hit_id", hit_id, identity=True),),
@@ -142,6 +145,24 @@ def participant_change(payload: ParticipantPayload, reason: str,
     after = {a.field: a.new for a in rows}
     return Change(payload.address, verb, kind, reason, ZERO, rows, before, after, None, payload,
                   stage)
+
+
+def _notifications(payload: SetNotifications, reason: str) -> Change:
+    """After the HITs (stage 2): their new types get the settings as they are created."""
+    spec = payload.spec
+    rows = [Attribute("notifications", "off")] if spec is None else [
+        Attribute("destination", spec.destination), Attribute("transport", spec.transport),
+        Attribute("events", ", ".join(spec.events)), Attribute("version", spec.version)]
+    if payload.hit_type_ids:
+        rows.append(Attribute("hit_types", ", ".join(payload.hit_type_ids)))
+    if payload.test:
+        rows.append(Attribute("test_event", "Ping, sent once the settings are made"))
+    after = None if spec is None else {"destination": spec.destination,
+                                       "transport": spec.transport, "events": list(spec.events),
+                                       "version": spec.version}
+    return Change(payload.address, "update", "notifications", reason, ZERO, tuple(rows),
+                  None, {"notification": after, "hit_type_ids": list(payload.hit_type_ids),
+                         "test_event": payload.test}, None, payload, stage=2)
 
 
 def _new_hit(hit: NewHit) -> tuple[Attribute, ...]:

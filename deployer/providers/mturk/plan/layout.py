@@ -132,7 +132,7 @@ def _fresh(ctx: Context, study: Study, slot: Slot, fresh: Fresh, want: HitType) 
                  annotation(ctx.lineage, slot.address, fresh.generation,
                             study.fingerprint),
                  study.fingerprint, study.config_hash, want, study.question, size, expires,
-                 study.lifetime)
+                 study.lifetime, study.notifications)
     if expires <= ctx.now:
         return fail(slot.address, f"{study.path} closes at {stamp(expires)}, which has passed, "
                     f"so {slot.address} cannot be created",

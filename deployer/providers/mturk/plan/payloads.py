@@ -8,7 +8,7 @@ from datetime import datetime
 
 from deployer.core.plan import Change
 from deployer.providers.mturk.observed import ObservedHit
-from deployer.providers.mturk.study import Requirement
+from deployer.providers.mturk.study import Notification, Requirement
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class NewHit:
     max_assignments: int
     expires_at: datetime  # as planned; a closes_at study sends LifetimeInSeconds = this - now
     lifetime: int | None = None  # a lifetime study sends exactly this, however late apply runs
+    notification: Notification | None = None  # set on the HIT type the HIT gets
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class UpdateType:
     hit_type: HitType
     config_hash: str
     edits: tuple[Edit, ...]
+    notification: Notification | None = None  # set on the new HIT type
 
 
 @dataclass(frozen=True)
@@ -237,12 +239,25 @@ class Unblock:
     worker: str  # pseudonym of a worker deploy blocked
 
 
-HitPayload = Create | Extend | UpdateType | Replace | Expire | Pause | Adopt | Forget
+@dataclass(frozen=True)
+class SetNotifications:
+    """UpdateNotificationSettings on the study's HIT types (None: switch them off), then, for a
+    new or changed specification, SendTestEventNotification so that its destination is tried."""
+
+    address: str  # "<study>/notifications"
+    spec: Notification | None
+    hit_type_ids: tuple[str, ...]  # the recorded HIT types whose settings differ
+    test: bool
+
+
+HitPayload = (Create | Extend | UpdateType | Replace | Expire | Pause | Adopt | Forget
+              | SetNotifications)
 ReviewPayload = Approve | Reject | Pay
 ParticipantPayload = (CreateQualification | UpdateQualification | AdoptQualification
                       | DisposeQualification | Grant | Revoke | BlockWorker | Unblock)
 Payload = HitPayload | ReviewPayload | ParticipantPayload
-PAYLOADS = (Create, Extend, UpdateType, Replace, Expire, Pause, Adopt, Forget, Approve, Reject,
+PAYLOADS = (Create, Extend, UpdateType, Replace, Expire, Pause, Adopt, Forget, SetNotifications,
+            Approve, Reject,
             Pay, CreateQualification, UpdateQualification, AdoptQualification,
             DisposeQualification, Grant, Revoke, BlockWorker, Unblock)
 

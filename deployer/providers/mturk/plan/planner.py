@@ -20,6 +20,7 @@ from deployer.core.records import EnvLock
 from deployer.core.review import Desired
 from deployer.providers.mturk.fees import LARGE_HIT
 from deployer.providers.mturk.observed import Observed
+from deployer.providers.mturk.plan.account import account_errors
 from deployer.providers.mturk.plan.batches import (
     Slot,
     adopt,
@@ -32,6 +33,7 @@ from deployer.providers.mturk.plan.context import Context, Orphan
 from deployer.providers.mturk.plan.costs import saving_warnings, study_cost
 from deployer.providers.mturk.plan.disposal import disposal_warnings
 from deployer.providers.mturk.plan.layout import grow, materialise
+from deployer.providers.mturk.plan.notifications import plan_notifications
 from deployer.providers.mturk.plan.orphans import find_orphans, imported_elsewhere, strange
 from deployer.providers.mturk.plan.participants import (
     declared_grants,
@@ -102,9 +104,11 @@ def plan(studies: Sequence[Study], desired: Desired, env_lock: EnvLock, observed
         if study is None or study.state != "open":
             found = found + retire(ctx, name, study, theirs)
         else:
-            found = found + reconcile_open(ctx, study, theirs)
+            found = found + reconcile_open(ctx, study, theirs) + plan_notifications(ctx, study)
         found = found + review(ctx, name, study, desired.reviews.get(name))
     found = found + renames(ctx, by_name, recorded, considered)
+    found = found + account_errors([by_name[n] for n in considered if n in by_name],
+                                   observed.payer)
     found = found + disposal_warnings(ctx, considered, desired.saved)
     took_part = {w.name[len(PARTICIPANTS):] for w in wanted if w.name.startswith(PARTICIPANTS)}
     approving = {payload.assignment_id for c in found.changes
@@ -196,7 +200,7 @@ def assemble(ctx: Context, studies: dict[str, Study], considered: list[str],
     paths = {name: study.path for name, study in studies.items()}
     warnings = found.warnings + saving_warnings(costs, paths)
     return Plan(PLATFORM, ctx.environment, ctx.now, changes, found.drift, warnings, found.errors,
-                costs, ctx.observed.balance)
+                costs, ctx.observed.balance, ctx.observed.payer)
 
 
 def cost_of(ctx: Context, name: str, study: Study | None, changes: tuple[Change, ...],

@@ -8,12 +8,11 @@ worker usually earns), else over `assignment_duration` (the least a worker can e
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Protocol
 
 from deployer.providers.mturk.pay import FEDERAL_MINIMUM_WAGE, hourly, reward_for, span
 from deployer.providers.mturk.spec.money import usd
-from deployer.providers.mturk.spec.settings import read_settings
+from deployer.providers.mturk.spec.settings import Settings
 from deployer.spec.document import Document
 from deployer.spec.problems import Problem
 
@@ -28,13 +27,10 @@ class Fields(Protocol):
     def get(self, field: str, default: Any = None) -> Any: ...
 
 
-def minimum_pay(usable: Fields, study_file: Path,
-                problems: list[Problem]) -> tuple[Decimal, str]:
-    """(the floor, where it comes from), reporting any problem with deploy.yaml."""
+def minimum_pay(usable: Fields, settings: Settings) -> tuple[Decimal, str]:
+    """(the floor, where it comes from)."""
     if usable.has("minimum_hourly_pay"):
         return usd(usable.get("minimum_hourly_pay")), "minimum_hourly_pay"
-    settings, found = read_settings(study_file.parent)
-    problems.extend(found)
     if settings.minimum_hourly_pay is not None:
         return settings.minimum_hourly_pay, f"minimum_hourly_pay in {settings.path}"
     return FEDERAL_MINIMUM_WAGE, "the US federal minimum wage"

@@ -15,9 +15,11 @@ from typing import Any, Literal
 
 from deployer.providers.mturk.spec.links import link_problems
 from deployer.providers.mturk.spec.money import check_money, usd
+from deployer.providers.mturk.spec.notifications import notification
 from deployer.providers.mturk.spec.pay import check_pay, check_review_time, minimum_pay
 from deployer.providers.mturk.spec.qualifications import requirements
 from deployer.providers.mturk.spec.question import Rendered, render_question
+from deployer.providers.mturk.spec.settings import read_settings
 from deployer.providers.mturk.spec.values import PLACEHOLDER_HINTS, PLACEHOLDERS, closes_at_problem
 from deployer.providers.mturk.study import MAX_LIFETIME_DAYS, Requirement, Study
 from deployer.spec.document import Document
@@ -63,9 +65,12 @@ def build_study(
         problems.extend(link_problems(doc, file, name))
     question = _question(usable, file, problems)
     quals = _qualifications(usable, problems)
+    notifications = notification(usable, problems)
     if _batches_bounded(usable, problems):
         check_money(usable, problems)
-    floor, source = minimum_pay(usable, file, problems)
+    settings, found = read_settings(file.parent)
+    problems.extend(found)
+    floor, source = minimum_pay(usable, settings)
     check_pay(usable, durations, floor, source, problems)
     check_review_time(usable, durations, problems)
     if has_errors(problems) or question is None or quals is None:
@@ -98,6 +103,8 @@ def build_study(
         estimated_duration=durations["estimated_duration"],
         question_file=_question_file(data["question"]),
         minimum_hourly_pay=floor,
+        aws_account=data.get("aws_account", settings.aws_account),
+        notifications=notifications,
     )
     return study, problems
 

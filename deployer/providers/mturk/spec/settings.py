@@ -1,7 +1,7 @@
 """Repository settings for study files: `deploy.yaml` next to the studies/ folder.
 
-It holds what a lab decides once for all its studies; today only `minimum_hourly_pay`. A study
-file's own field wins over it.
+It holds what a lab decides once for all its studies: `minimum_hourly_pay` and `aws_account`.
+A study file's own field wins over it.
 """
 
 from __future__ import annotations
@@ -11,17 +11,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from deployer.spec.document import decode_document, read_file
+from deployer.spec.document import Document, decode_document, read_file
 from deployer.spec.problems import Problem
 from deployer.spec.wording import USD_PATTERN, suggest
 
 SETTINGS_FILE = "deploy.yaml"
-KNOWN = ("minimum_hourly_pay", "prolific")  # prolific: the section the Prolific provider reads
+KNOWN = ("minimum_hourly_pay", "aws_account", "prolific")  # prolific: its provider reads it
+AWS_ACCOUNT = re.compile(r"[0-9]{12}")
+ACCOUNT_HINT = 'write the 12-digit AWS account ID in quotes, like "123456789012"'
 
 
 @dataclass(frozen=True)
 class Settings:
     minimum_hourly_pay: Decimal | None = None
+    aws_account: str | None = None
     path: str = SETTINGS_FILE  # as shown in messages
 
 
@@ -40,14 +43,23 @@ def read_settings(studies_dir: Path) -> tuple[Settings, list[Problem]]:
         if key not in KNOWN:
             problems.append(doc.problem((key,), "unknown setting; " + suggest(str(key), KNOWN),
                                         on_key=True))
+    account = doc.data.get("aws_account")
+    if "aws_account" in doc.data and not (isinstance(account, str)
+                                          and AWS_ACCOUNT.fullmatch(account)):
+        problems.append(doc.problem(("aws_account",), f"is {account}; {ACCOUNT_HINT}"))
+        account = None
+    return Settings(_minimum_pay(doc, problems), account, shown), problems
+
+
+def _minimum_pay(doc: Document, problems: list[Problem]) -> Decimal | None:
     value = doc.data.get("minimum_hourly_pay")
     if value is None:
         if "minimum_hourly_pay" in doc.data:
             problems.append(doc.problem(("minimum_hourly_pay",), 'give dollars per hour in '
                                         'quotes, like "12.00"'))
-        return Settings(path=shown), problems
+        return None
     if not isinstance(value, str) or not re.match(USD_PATTERN, value):
         problems.append(doc.problem(("minimum_hourly_pay",), f"is {value}; write dollars per "
                                     'hour in quotes, like "12.00"'))
-        return Settings(path=shown), problems
-    return Settings(Decimal(value), shown), problems
+        return None
+    return Decimal(value)

@@ -18,6 +18,7 @@ from deployer.engine import lockfile
 from deployer.engine.results import FileCache
 from deployer.engine.session import lock_format, make_plan
 from deployer.engine.workspace import Workspace
+from deployer.providers.mturk.api.aws import Aws
 from deployer.providers.mturk.api.client import MTurk
 from deployer.providers.mturk.api.connection import MTurkConnection
 from deployer.providers.mturk.api.endpoint import Endpoint
@@ -63,7 +64,8 @@ def test_planning_1000_recorded_hits_takes_at_most_12_calls(
     lockfile.LockWriter(workspace.lock_path("local"), lock_format(workspace)).save(env)
 
     calls: list[str] = []
-    connection = MTurkConnection(counting_mturk(url, calls))
+    mturk = counting_mturk(url, calls)
+    connection = MTurkConnection(mturk, Aws(mturk.endpoint))
     planned = make_plan(workspace, MTURK, "local", connection, Desired(studies), PlanOptions())
     assert planned.plan.changes == () and planned.plan.errors == ()
     assert len(calls) <= 12, calls
@@ -99,7 +101,8 @@ def test_results_fetch_only_changed_hits_a_page_per_100_assignments(
         emulator.workers.submit(emulator.workers.accept(worker, record.hit_id), {"a": "1"})
 
     calls: list[str] = []
-    connection = MTurkConnection(counting_mturk(url, calls))
+    mturk = counting_mturk(url, calls)
+    connection = MTurkConnection(mturk, Aws(mturk.endpoint))
     cache = FileCache(project / "cache.json", refresh=False)
     found = connection.submissions(env, {"big", "small"}, cache, lambda done, total: None)
     assert len(found) == 123
