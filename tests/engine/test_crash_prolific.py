@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import json
+import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -48,10 +50,18 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 
 def api(served: Served, path: str) -> Any:
+    """GET from the emulator's API, as the test's own reader: through injected faults too."""
     ask = urllib.request.Request(f"{served.url}/api/v1/{path}",
                                  headers={"Authorization": "Token local-token"})
-    with urllib.request.urlopen(ask, timeout=30) as answer:
-        return json.loads(answer.read())
+    for _ in range(20):
+        try:
+            with urllib.request.urlopen(ask, timeout=30) as answer:
+                return json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            if error.code not in (429, 500):
+                raise
+            time.sleep(0.2)
+    raise AssertionError(f"GET {path} kept failing")
 
 
 def studies_of(served: Served, study: str) -> list[dict[str, Any]]:
