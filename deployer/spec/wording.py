@@ -28,6 +28,8 @@ _PATTERN_HINTS = {
     "(capital letters and digits)",
     "^https://[^\\s/?#]+[^\\s]*$": "write a full https:// address without spaces",
     "^[0-9]{12}$": "write the 12-digit account ID, like \"123456789012\"",
+    "^[1-9][0-9]*[mh]$": "write whole minutes or hours, at least one minute, like \"10m\" "
+    "or \"1h\"",
 }
 _TYPE_NAMES = {
     "string": "text",

@@ -187,3 +187,37 @@ def test_notify_says_it_speaks_to_mturk_workers_only(project: Path, capsys: Caps
     assert sent.code == 1
     assert "tone is a prolific study: deploy notify messages MTurk workers only" in sent.err
 
+
+
+def test_countries_become_prolifics_filter_choices(project: Path, capsys: Capsys) -> None:
+    assert deploy(capsys, "init", "--platform", "prolific", "tone").code == 0
+    file = project / "studies" / "tone.yaml"
+    edit(file, "  # countries: [United Kingdom, United States]",
+         "  countries: [United Kingdom, Untied States]")
+    wrong = deploy(capsys, "plan")
+    assert wrong.code == 1 and "did you mean United States?" in wrong.out
+    edit(file, "Untied States", "United States")
+    assert deploy(capsys, "apply", "--auto-approve").code == 0
+    chosen = study(records(project)[0]["study_id"])["filters"]
+    assert {"filter_id": "current-country-of-residence",
+            "selected_values": ["2", "1"]} in chosen
+
+
+def test_status_counts_what_approved_work_cost_with_the_accounts_fee(
+        project: Path, capsys: Capsys) -> None:
+    from deployer.emulators.prolific import Config, Emulator, ProlificServer
+
+    assert deploy(capsys, "init", "--platform", "prolific", "tone").code == 0
+    emulator = Emulator(Config(fee_fraction="1/2"))
+    with ProlificServer(emulator) as server:
+        assert deploy(capsys, "apply", "--auto-approve", "--endpoint-url",
+                      server.url).code == 0
+        study_id = records(project)[0]["study_id"]
+        submission = emulator.participants.take_part(study_id, "CTONEXX")
+        ask = urllib.request.Request(
+            f"{server.url}/api/v1/submissions/{submission}/transition/",
+            json.dumps({"action": "APPROVE"}).encode(), method="POST",
+            headers={"Authorization": "Token local-token", "Content-Type": "application/json"})
+        urllib.request.urlopen(ask, timeout=30).close()
+        shown = deploy(capsys, "status", "--endpoint-url", server.url)
+    assert "1 approved, 0 rejected; spent £2.25" in shown.out  # £1.50 and half of it in fees

@@ -12,6 +12,7 @@ from spec_helpers import BASE, REPO, edit, lines, load, write
 
 from deployer.core.errors import ValidationError
 from deployer.providers.mturk.spec.rules import build_study
+from deployer.providers.registry import BUILD
 from deployer.spec.loader import load_studies, require_valid
 
 
@@ -211,12 +212,14 @@ def test_survey_example_builds_an_html_question() -> None:
 
 
 def test_the_examples_directory_validates_clean() -> None:
-    loaded = load_studies([REPO / "studies"], build_study, strict=True)
+    loaded = load_studies([REPO / "studies"], BUILD, strict=True)
     assert loaded.problems == ()
-    assert {s.name for s in loaded.studies} >= {"emotion", "survey"}
-    for name in ("emotion.yaml", "survey.yaml"):
+    assert {(s.name, s.platform) for s in loaded.studies} >= {
+        ("emotion", "mturk"), ("survey", "mturk"), ("tone", "prolific")}
+    for name, schema in (("emotion.yaml", "study"), ("survey.yaml", "study"),
+                         ("tone.yaml", "prolific-study")):
         first = (REPO / "studies" / name).read_text().splitlines()[0]
-        assert first == "# yaml-language-server: $schema=../schema/study.schema.json"
+        assert first == f"# yaml-language-server: $schema=../schema/{schema}.schema.json"
 
 
 def test_defaults(tmp_path: Path) -> None:

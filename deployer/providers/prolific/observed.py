@@ -45,3 +45,4 @@ class Observed:
     project: str | None = None  # the project's ID, when it exists
     fee: Decimal | None = None  # the account's service fee and VAT, as fractions
     vat: Decimal | None = None
+    countries: tuple[str, ...] | None = None  # the country filter's names (None: not read)

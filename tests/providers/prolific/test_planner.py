@@ -184,3 +184,43 @@ def test_decisions_are_final_on_prolific() -> None:
     result = planned(STUDY, (recorded(),), (seen(),), desired=wanted,
                      submissions={ID1: (submission("APPROVED"),)})
     assert "approved already, and Prolific's decisions are final" in result.errors[0].message
+
+
+def test_a_bonus_recorded_paid_is_not_paid_again_when_the_list_leaves_bonuses_out() -> None:
+    wanted = review(Decision("s" * 24, 2, "", bonus=Decimal("1.00"), bonus_reason="x"))
+    paid = RecordedBonus("tone/" + "s" * 24, "1.00", "1.00", "paid", "c" * 24)
+    result = planned(STUDY, (recorded(), paid), (seen(),), desired=wanted,
+                     submissions={ID1: (submission(bonuses="0.00"),)})
+    assert not result.changes
+
+
+def test_a_published_study_prolific_does_not_know_is_an_error_not_a_new_study() -> None:
+    result = planned(STUDY, (recorded(),), ())
+    assert not result.changes
+    assert "published studies are never deleted on Prolific" in result.errors[0].message
+    draft = planned(STUDY, (recorded(status="draft"),), ())
+    assert kinds(draft) == ["forget", "create"]
+
+
+def test_a_returned_submission_has_nothing_to_decide() -> None:
+    wanted = review(Decision("s" * 24, 2, "approve"))
+    result = planned(STUDY, (recorded(),), (seen(),), desired=wanted,
+                     submissions={ID1: (submission("RETURNED"),)})
+    assert "is returned: there is nothing to decide" in result.warnings[0].message
+
+
+def test_other_studies_named_in_eligibility_must_exist_by_publish() -> None:
+    excluding = replace(STUDY, eligibility=Eligibility(exclude=("pilot",)))
+    alone = planned(excluding)
+    assert "names pilot, which has no Prolific study in LOCAL yet" in alone.errors[0].message
+    pilot = replace(STUDY, name="pilot", path="studies/pilot.yaml")
+    both = planned(desired=Desired((excluding, pilot)))
+    assert not both.errors and kinds(both) == ["create", "create"]
+    assert "pilot, which is still recruiting" in both.warnings[0].message
+
+
+def test_country_names_are_checked_against_prolifics_filter() -> None:
+    abroad = replace(STUDY, eligibility=Eligibility(countries=("Untied Kingdom",)))
+    result = planned(abroad, countries=("united kingdom", "united states"))
+    assert "country filter has no 'Untied Kingdom'" in result.errors[0].message
+    assert result.errors[0].hint == "did you mean United Kingdom?"

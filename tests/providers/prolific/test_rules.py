@@ -48,6 +48,9 @@ def test_a_valid_file_has_nothing_to_say(project: Path, capsys: Capsys) -> None:
      "error: eligibility.exclude[0]: there is no study named tones; did you mean tone2?"),
     ("platform: prolific", "platform: prolfic", "studies/tone.yaml:1:11: error: platform: is "
      "'prolfic', not a platform deploy knows; did you mean prolific?"),
+    ("estimated_time: 10m", "estimated_time: 0m", 'studies/tone.yaml:5:17: error: '
+     'estimated_time: "0m": write whole minutes or hours, at least one minute, like "10m" or '
+     '"1h"'),
     ("{{%PROLIFIC_PID%}}", "x", "studies/tone.yaml:4:15: warning: external_url: does not pass "
      "the participant ID: add PROLIFIC_PID={{%PROLIFIC_PID%}} to know who did what"),
 ])

@@ -28,17 +28,19 @@ from deployer.core.status import Row, RowState, Status, StudyStatus, Work
 from deployer.providers.prolific import platform
 from deployer.providers.prolific.api.client import Prolific, ProlificError
 from deployer.providers.prolific.api.steps import Account, Steps
-from deployer.providers.prolific.api.wire import major, study, submission
+from deployer.providers.prolific.api.wire import has_bonuses, major, study, submission
 from deployer.providers.prolific.fees import charge
 from deployer.providers.prolific.observed import Observed, ObservedStudy, ObservedSubmission
 from deployer.providers.prolific.plan.payloads import payload_of
 from deployer.providers.prolific.records import PREFIX, RecordedStudy, lineage_mark
+from deployer.providers.prolific.study import Study
 
 PRODUCTION_URL = "https://api.prolific.com"
 TOKEN = "PROLIFIC_TOKEN"
 LOCAL_TOKEN = "local-token"  # the bundled emulator's token
 EMULATOR_STATE = "prolific.sqlite3"
 AUTO_APPROVAL = timedelta(days=21)  # reference §5.4
+BONUSABLE = ("AWAITING REVIEW", "APPROVED", "REJECTED")  # may have been paid a bonus
 
 
 class ProlificConnection:
@@ -46,6 +48,7 @@ class ProlificConnection:
         self.api = api
         self.environment = environment
         self.account = Account(api)
+        self.fees: tuple[Decimal, Decimal] | None = None
 
     @property
     def preview_note(self) -> str:
@@ -68,7 +71,10 @@ class ProlificConnection:
             balance=major(balance.get("available_balance")),
             currency=str(balance.get("currency_code") or "GBP"),
             project=None, fee=_fraction(me.get("fees_percentage")),
-            vat=_fraction(me.get("vat_percentage")))
+            vat=_fraction(me.get("vat_percentage")),
+            countries=tuple(self.account.country_names()) if any(
+                s.eligibility.countries for s in desired.studies
+                if isinstance(s, Study)) else None)
 
     def _unlisted(self, env: EnvLock, listed: dict[str, ObservedStudy]) -> dict[str, ObservedStudy]:
         """Recorded studies the workspace list did not show (none, normally): read one by one."""
@@ -85,8 +91,15 @@ class ProlificConnection:
         return found
 
     def _submissions(self, study_id: str) -> tuple[ObservedSubmission, ...]:
-        return tuple(submission(s, study_id) for s in self.api.pages(
-            f"studies/{study_id}/submissions", "list submissions"))
+        """Every submission of the study; the bonuses paid from each one's detail where the
+        list leaves them out (Prolific's documented list item has none)."""
+        found = []
+        for item in self.api.pages(f"studies/{study_id}/submissions", "list submissions"):
+            if not has_bonuses(item) and item.get("status") in BONUSABLE:
+                item = {**item, **self.api.get(f"submissions/{item['id']}",
+                                               "read the submission")}
+            found.append(submission(item, study_id))
+        return tuple(found)
 
     def execute(self, change: Change, recorder: Recorder, clock: Clock, report: Report) -> None:
         Steps(self.account, recorder, clock, report).run(payload_of(change))
@@ -126,7 +139,15 @@ class ProlificConnection:
             approved=approved, rejected=sum(1 for s in work if s.status == "REJECTED"))
         return Row(record.address, record.generation, seen.study_id, state, counts,
                    auto_approves_at=min(waiting, default=None),
-                   spent=charge(seen.reward * approved, platform.FEE, platform.VAT))
+                   spent=charge(seen.reward * approved, *self._fees()))
+
+    def _fees(self) -> tuple[Decimal, Decimal]:
+        """The account's service fee and VAT (the usual ones if it does not say)."""
+        if self.fees is None:
+            me = self.api.get("users/me", "read the account")
+            self.fees = (_fraction(me.get("fees_percentage")) or platform.FEE,
+                         _fraction(me.get("vat_percentage")) or platform.VAT)
+        return self.fees
 
     def notify(self, env: EnvLock, message: Message, recorder: Recorder,
                report: Report) -> Delivery:

@@ -62,17 +62,15 @@ class ProlificSimulation:
         return replace(work, due=self.now() + timedelta(minutes=int(limit))) if limit else work
 
     def submit(self, participant: str, target: str, answers: Answers | None) -> Work:
-        study_id = self._study(target)
+        study_id, sid = self._submission(participant, target)
         codes = (answers or {}).get("code") or [self._completed_code(study_id)]
-        sid = self._submission(participant, study_id)
         return _work(self.call(f"submissions/{sid}/complete", {"code": codes[0]}), target)
 
     def give_back(self, participant: str, target: str, abandon: bool) -> Work:
-        study_id = self._study(target)
-        sid = self._submission(participant, study_id)
         if abandon:
             raise DeployError("a Prolific participant who runs out of time is timed out by the "
                               "clock: advance it past the study's maximum time instead")
+        _, sid = self._submission(participant, target)
         return _work(self.call(f"submissions/{sid}/return", {}), target)
 
     def now(self) -> datetime:
@@ -105,12 +103,22 @@ class ProlificSimulation:
                 return str(code.get("code"))
         return str((codes or [{}])[0].get("code", ""))
 
-    def _submission(self, participant: str, study_id: str) -> str:
-        for item in self.api.pages(f"studies/{study_id}/submissions", "list submissions"):
-            if item.get("participant_id") == participant and item.get("status") in (
-                    "RESERVED", "ACTIVE"):
-                return str(item["id"])
-        raise DeployError(f"participant {participant} is not working on study {study_id}")
+    def _submission(self, participant: str, target: str) -> tuple[str, str]:
+        """The participant's work in progress on any generation of `target`: (study, submission)."""
+        for study_id in self._generations(target):
+            for item in self.api.pages(f"studies/{study_id}/submissions", "list submissions"):
+                if item.get("participant_id") == participant and item.get("status") in (
+                        "RESERVED", "ACTIVE"):
+                    return study_id, str(item["id"])
+        raise DeployError(f"participant {participant} is not working on {target}")
+
+    def _generations(self, target: str) -> list[str]:
+        """The Prolific studies of a study name (newest first), or a study ID itself."""
+        address = target if target.endswith("/study") else address_of(target)
+        records = sorted((r for r in self.env.of(RecordedStudy)
+                          if r.address == address and r.study_id),
+                         key=lambda r: -r.generation)
+        return [r.study_id for r in records if r.study_id] or [self._study(target)]
 
 
 def _participant(data: dict[str, Any]) -> Participant:

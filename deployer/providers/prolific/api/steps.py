@@ -67,12 +67,18 @@ class Account:
             self.projects[title] = str(made["id"])
         return self.projects.get(title)
 
-    def country_ids(self, names: tuple[str, ...]) -> tuple[str, ...]:
-        if names and not self.countries:
-            for entry in self.api.get("filters", "list filters") or ():
+    def country_names(self) -> dict[str, str]:
+        """Prolific's country filter: lower-case name -> choice ID."""
+        if not self.countries:
+            for entry in self.api.pages("filters", "list filters"):
                 if entry.get("filter_id") == COUNTRY:
                     choices = entry.get("choices") or {}
                     self.countries = {str(v).lower(): str(k) for k, v in choices.items()}
+        return self.countries
+
+    def country_ids(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        if names:
+            self.country_names()
         wrong = [n for n in names if n.lower() not in self.countries]
         if wrong:
             guess = closest(wrong[0].lower(), list(self.countries))

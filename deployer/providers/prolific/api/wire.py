@@ -41,6 +41,11 @@ def study(data: Mapping[str, Any]) -> ObservedStudy:
         published_at=when(data.get("published_at")))
 
 
+def has_bonuses(data: Mapping[str, Any]) -> bool:
+    """Whether a submission as listed says what bonuses it was paid (the detail always does)."""
+    return "bonus_payments" in data
+
+
 def submission(data: Mapping[str, Any], study_id: str) -> ObservedSubmission:
     paid = sum((Decimal(str(p)) for p in data.get("bonus_payments") or ()), Decimal(0))
     return ObservedSubmission(

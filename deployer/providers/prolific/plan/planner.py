@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from deployer.core.findings import Findings, drift, fail, total
+from deployer.core.findings import Findings, drift, fail, total, warn
 from deployer.core.guardrails import skipped_in_production, unknown_names
 from deployer.core.plan import Change, Plan, StudyCost
 from deployer.core.provider import PlanOptions
@@ -34,6 +34,7 @@ from deployer.providers.prolific.records import (
     parse_internal,
 )
 from deployer.providers.prolific.study import Study
+from deployer.spec.wording import closest
 
 
 def plan(studies: Sequence[Study], desired: Desired, env: EnvLock, observed: Observed,
@@ -43,6 +44,7 @@ def plan(studies: Sequence[Study], desired: Desired, env: EnvLock, observed: Obs
     recorded = {r.study for r in env.of(RecordedStudy)}
     names = sorted(set(by_name) | recorded)
     found = unknown_names(options.only, names) + _currency(studies, observed)
+    found = found + total(_countries(s, observed) for s in studies)
     considered = []
     for name in names:
         if options.only is not None and name not in options.only:
@@ -55,6 +57,7 @@ def plan(studies: Sequence[Study], desired: Desired, env: EnvLock, observed: Obs
         considered.append(name)
         found = found + reconcile(ctx, name, study)
         found = found + review(ctx, name, study, desired.reviews.get(name))
+    found = found + total(_lists(ctx, s, found.changes) for s in studies if s.name in considered)
     # A study whose file was removed long ago has nothing left to cost: keep it off the table.
     acting = {c.study for c in found.changes}
     costs = tuple(_cost(ctx, name, by_name.get(name), found.changes) for name in considered
@@ -70,6 +73,44 @@ def _currency(studies: Sequence[Study], observed: Observed) -> Findings:
     return total(fail(s.name, f"{s.path} is checked in {s.currency} but the workspace pays in "
                       f"{observed.currency}", f"set `prolific: {{currency: {observed.currency}}}`"
                       " in deploy.yaml") for s in wrong[:1])
+
+
+def _lists(ctx: Context, study: Study, planned: tuple[Change, ...]) -> Findings:
+    """`exclude`/`only` name other studies by their Prolific IDs, which Prolific reads once, when
+    this study is published: each must exist by then, and what it recruits later is not seen."""
+    if not any(c.study == study.name and c.kind == "create" for c in planned):
+        return Findings()
+    found = Findings()
+    rules = study.eligibility
+    for name in (*rules.exclude, *rules.only):
+        recorded = [r for r in ctx.generations(name) if r.study_id]
+        created = any(c.study == name and c.kind == "create" for c in planned)
+        if not recorded and not created:
+            found = found + fail(study.name, f"{study.path} names {name}, which has no Prolific "
+                                 f"study in {ctx.environment.upper()} yet",
+                                 f"apply {name} first, or both in one apply")
+            continue
+        newest = ctx.seen(recorded[-1]) if recorded else None
+        if created or (newest is not None and newest.status in RUNNING):
+            found = found + warn(study.name, f"{study.path} names {name}, which is still "
+                                 "recruiting: Prolific reads the list when this study is "
+                                 f"published, so who takes {name} later is not covered")
+    return found
+
+
+def _countries(study: Study, observed: Observed) -> Findings:
+    """Country names Prolific's filter does not have, each with the closest it does."""
+    known = observed.countries
+    if known is None:
+        return Findings()
+    found = Findings()
+    for name in study.eligibility.countries:
+        if name.lower() not in known:
+            guess = closest(name.lower(), list(known))
+            hint = f"did you mean {guess.title()}?" if guess else "check Prolific's list"
+            found = found + fail(study.name, f"{study.path}: Prolific's country filter has no "
+                                 f"{name!r}", hint)
+    return found
 
 
 def reconcile(ctx: Context, name: str, study: Study | None) -> Findings:
@@ -139,9 +180,15 @@ def _taken(ctx: Context, records: list[RecordedStudy]) -> int:
 
 def _vanished(ctx: Context, study: Study | None, current: RecordedStudy,
               records: list[RecordedStudy]) -> Findings:
+    """Only drafts can be deleted on Prolific: a published study that is not found means the
+    wrong workspace, token or endpoint, never a study to post again."""
+    if current.status != "draft":
+        return fail(current.address, f"Prolific does not know {current.study_id}, which the "
+                    f"lockfile records as {current.status}: published studies are never "
+                    "deleted on Prolific", "check that PROLIFIC_TOKEN (or --endpoint-url) is "
+                    "the workspace's that made it; nothing is planned for this study")
     found = changes.forget(current, "it no longer exists on Prolific") + drift(
-        current.address, f"{current.study_id} no longer exists on Prolific (a draft deleted "
-        "outside deploy)")
+        current.address, f"draft {current.study_id} was deleted outside deploy")
     if study is not None and study.state != "closed":
         found = found + _create(ctx, study, records)
     return found
@@ -202,7 +249,8 @@ def _state(record: RecordedStudy, seen: ObservedStudy, study: Study) -> Findings
     paused = seen.status == "PAUSED"
     found = Findings()
     if paused and record.status != "paused":
-        found = drift(record.address, f"{seen.study_id} was paused outside deploy")
+        found = drift(record.address, f"{seen.study_id} was paused outside deploy, or by "
+                      "Prolific when a rejected or returned submission freed a place")
     elif not paused and record.status == "paused":
         found = drift(record.address, f"{seen.study_id} was started outside deploy")
     if study.state == "paused" and not paused:

@@ -7,6 +7,7 @@ plan waits until the payment shows on the submission.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from deployer.core.findings import Findings, act, fail, total, warn
@@ -59,6 +60,10 @@ def _verdict(name: str, where: str, d: Decision, seen: ObservedSubmission) -> Fi
                         f"{seen.submission_id} is {seen.status.lower()} already, and Prolific's "
                         "decisions are final", f"write {seen.status.lower()[:-1]}e or "
                         "leave the decision empty")
+        if seen.status in ("RETURNED", "TIMED-OUT", "SCREENED OUT"):
+            return warn(f"{name}/{seen.submission_id}", f"{where}: submission "
+                        f"{seen.submission_id} is {seen.status.lower()}: there is nothing to "
+                        "decide", "clear the decision")
         return warn(f"{name}/{seen.submission_id}", f"{where}: submission {seen.submission_id} "
                     f"is {seen.status.lower()}, not awaiting review; decided once it is")
     if d.verdict == "approve":
@@ -83,6 +88,8 @@ def _bonus(ctx: Context, name: str, where: str, d: Decision,
         return Findings()
     address = f"{name}/{seen.submission_id}"
     recorded = next((b for b in ctx.env.of(RecordedBonus) if b.address == address), None)
+    if recorded is not None and recorded.status == "paid":  # what Prolific showed us paid
+        seen = replace(seen, bonuses=max(seen.bonuses, Decimal(recorded.total)))
     if recorded is not None and recorded.status == "paying" and \
             seen.bonuses < Decimal(recorded.total):
         return warn(address, f"{where}: a bonus of {recorded.amount} was sent for payment "
