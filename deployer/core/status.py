@@ -18,7 +18,8 @@ from deployer.core.plan import ZERO, Platform
 # open: takes workers; closed: expired (work in progress may still be submitted); replaced: an
 # older generation a newer one took over from; gone: the platform no longer knows it; pending:
 # an apply recorded the intent to create it but not the outcome.
-RowState = Literal["open", "closed", "replaced", "gone", "pending"]
+# paused: takes nobody until started again; draft: made but not published (Prolific).
+RowState = Literal["open", "closed", "replaced", "gone", "pending", "paused", "draft"]
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,12 @@ def signed(amount: Decimal, symbol: str = "$") -> str:
 
 
 def plural(count: int, one: str, many: str = "") -> str:
-    """`1 action`, `2 actions`, `3 batches` (with many="batches")."""
-    return f"{count} {one if count == 1 else (many or one + 's')}"
+    """`1 action`, `2 actions`, `2 studies`, `3 batches` (with many="batches")."""
+    if count == 1:
+        return f"{count} {one}"
+    if not many:
+        many = one[:-1] + "ies" if one[-1:] == "y" and one[-2:-1] not in "aeiou" else one + "s"
+    return f"{count} {many}"
 
 
 def stamp(moment: datetime | None) -> str:

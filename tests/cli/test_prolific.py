@@ -123,6 +123,7 @@ def test_a_prolific_study_from_init_to_stop(project: Path, capsys: Capsys) -> No
     edit(file, "places: 25", "places: 30\nstate: paused")
     assert "will be paused" in deploy(capsys, "apply", "--auto-approve").out
     assert study(first)["status"] == "PAUSED"
+    assert re.search(r"tone/study +[0-9a-f]{24} +paused", deploy(capsys, "status").out)
     converged(capsys)
     edit(file, "state: paused", "state: open")
     assert "will start again" in deploy(capsys, "apply", "--auto-approve").out

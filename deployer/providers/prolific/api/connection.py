@@ -128,6 +128,8 @@ class ProlificConnection:
             return Row(record.address, record.generation, record.study_id, "gone")
         work = self._submissions(seen.study_id)
         state: RowState = ("open" if seen.status in ("ACTIVE", "PUBLISHING", "SCHEDULED")
+                           else "paused" if seen.status == "PAUSED"
+                           else "draft" if seen.status == "UNPUBLISHED"
                            else "closed" if current else "replaced")
         waiting = [s.completed_at + AUTO_APPROVAL for s in work
                    if s.status == "AWAITING REVIEW" and s.completed_at]
