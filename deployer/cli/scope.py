@@ -60,6 +60,10 @@ def in_scope(ws: Workspace, environment: str, platform: str | None,
 
     if platform is not None:
         provider = provider_named(platform)
+        if any(environment in p.environments for p in PROVIDERS.values()) and \
+                environment not in provider.environments:
+            raise DeployError(f"{provider.platform.title} has no {environment} environment: "
+                              f"use {' or '.join(provider.environments)}")
         check_environment(provider, environment)
         return [provider]
     if not any(environment in p.environments for p in PROVIDERS.values()):

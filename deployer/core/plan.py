@@ -90,6 +90,7 @@ class Platform:
     size: str = ""  # the attribute giving one object's size: grouped changes read "300 HITs of 9"
     symbol: str = "$"  # of the currency its money is in
     review_columns: tuple[str, ...] = ()  # what a review file asks beyond the decision's
+    currency: str = "USD"  # ISO 4217, of all its money
 
 
 @dataclass(frozen=True)

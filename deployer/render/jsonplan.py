@@ -11,7 +11,7 @@ from deployer.core.text import stamp
 from deployer.render.text import summarise
 
 FORMAT_VERSION = "1.3"  # 1.1: approve, reject and pay; 1.2: pause, changes[].detail;
-# 1.3: payer, and the stop, publish and start of Prolific studies
+# 1.3: payer, platform and currency, and the stop, publish and start of Prolific studies
 NUMBERS = frozenset({"max_assignments", "assignment_duration", "auto_approval_delay"})
 
 JsonDict = dict[str, Any]
@@ -61,6 +61,8 @@ def plan_document(plan: Plan) -> JsonDict:
     s = summarise(plan.changes)
     return {
         "format_version": FORMAT_VERSION,
+        "platform": plan.platform.name,
+        "currency": plan.platform.currency,
         "environment": plan.environment,
         "created_at": stamp(plan.created_at),
         "applyable": not plan.errors,

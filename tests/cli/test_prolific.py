@@ -222,3 +222,13 @@ def test_status_counts_what_approved_work_cost_with_the_accounts_fee(
         urllib.request.urlopen(ask, timeout=30).close()
         shown = deploy(capsys, "status", "--endpoint-url", server.url)
     assert "1 approved, 0 rejected; spent £2.25" in shown.out  # £1.50 and half of it in fees
+
+
+def test_json_plans_say_their_platform_and_currency(project: Path, capsys: Capsys) -> None:
+    assert deploy(capsys, "init", "--platform", "prolific", "tone").code == 0
+    document = json.loads(deploy(capsys, "plan", "--format", "json").out)
+    assert (document["platform"], document["currency"]) == ("prolific", "GBP")
+    assert document["summary"]["create"] == 1 and document["added_cost"] == "40.00"
+    sandbox = deploy(capsys, "plan", "--env", "sandbox", "--platform", "prolific")
+    assert sandbox.code == 1
+    assert "Prolific has no sandbox environment: use local or production" in sandbox.err

@@ -18,7 +18,7 @@ def platform(currency: str = "GBP") -> Platform:
     return Platform(NAME, "Prolific", unit="places", thing="study",
                     object_column="study_id", submission_column="submission_id",
                     symbol=SYMBOLS.get(currency, currency + " "),
-                    review_columns=("rejection_category",))
+                    review_columns=("rejection_category",), currency=currency)
 
 
 # Prolific's reasons for a rejection (reference §6.3); it needs one, and 100 characters of
