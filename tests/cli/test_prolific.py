@@ -76,6 +76,8 @@ def test_a_prolific_study_from_init_to_stop(project: Path, capsys: Capsys) -> No
     valid = deploy(capsys, "validate")
     assert valid.code == 0, valid.out
     assert "studies/tone.yaml: £9.00 per hour for an estimated 10 minutes" in valid.out
+    assert "description: is still the template's" in valid.out  # until the researcher's own
+    assert "external_url: is still the template's example.org address" in valid.out
 
     planned = deploy(capsys, "plan")
     assert "+ tone/study" in planned.out and "places:         20" in planned.out

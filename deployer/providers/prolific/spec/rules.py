@@ -14,6 +14,7 @@ from typing import Any
 from deployer.core.study import Study as StudyEnvelope
 from deployer.providers.prolific import platform
 from deployer.providers.prolific.fees import study_cost
+from deployer.providers.prolific.spec import template
 from deployer.providers.prolific.spec.settings import read_settings
 from deployer.providers.prolific.study import CompletionCode, Eligibility, Study
 from deployer.spec.document import Document
@@ -45,6 +46,7 @@ def build_study(doc: Document, file: Path, name: str, raw: bytes,
     problems += _pay(doc, reward, estimated, settings.currency)
     problems += _codes(doc)
     problems += _names(doc, file, name)
+    problems += _placeholders(doc)
     if PARTICIPANT not in data["external_url"]:
         problems.append(doc.problem(("external_url",), f"does not pass the participant ID: add "
                                     f"PROLIFIC_PID={PARTICIPANT} to know who did what",
@@ -63,6 +65,18 @@ def build_study(doc: Document, file: Path, name: str, raw: bytes,
         fee=settings.fee, vat=settings.vat)
     problems += _budget(doc, study, settings)
     return (None if has_errors(problems) else study), problems
+
+
+def _placeholders(doc: Document) -> list[Problem]:
+    """What `deploy init --platform prolific` wrote and nobody has replaced yet."""
+    found = []
+    if " ".join(doc.data["description"].split()) == template.DESCRIPTION:
+        found.append(doc.problem(("description",), "is still the template's: say what "
+                                 "participants will do", "warning"))
+    if doc.data["external_url"].startswith(template.URL):
+        found.append(doc.problem(("external_url",), "is still the template's example.org "
+                                 "address: put your study's page here", "warning"))
+    return found
 
 
 def minutes(value: int | str) -> int:

@@ -7,6 +7,10 @@ from pathlib import Path
 
 from deployer.spec.templates import write_study
 
+# What the template says until the researcher writes their own: validate warns about both.
+DESCRIPTION = "Describe the task, how long it takes and what participants will be asked to do."
+URL = "https://example.org/"
+
 SCHEMA = "prolific-study.schema.json"
 
 TEMPLATE = """\
@@ -21,11 +25,11 @@ platform: prolific
 # What participants see in the study list.
 title: "{name}: a short study"
 description: >-
-  Describe the task, how long it takes and what participants will be asked to do.
+  {description}
 
 # Your study's page. Prolific fills in the placeholders; keep PROLIFIC_PID to know who did
 # what. Send participants back to Prolific with one of the completion codes below.
-external_url: "https://example.org/{name}?PROLIFIC_PID={{{{%PROLIFIC_PID%}}}}&STUDY_ID={{{{%STUDY_ID%}}}}&SESSION_ID={{{{%SESSION_ID%}}}}"
+external_url: "{url}"
 
 estimated_time: 10m             # what the task usually takes; sets the pay per hour
 # maximum_time: 40m             # timeout; at least 2 + 2T + 2 sqrt(T) minutes (the default)
@@ -60,4 +64,7 @@ eligibility:
 
 def write_template(directory: Path, name: str) -> tuple[Path, Path | None]:
     code = "".join(c for c in name.upper() if c.isalnum())[:6].ljust(6, "X")
-    return write_study(directory, name, TEMPLATE.format(name=name, code=code), SCHEMA)
+    url = (f"{URL}{name}?PROLIFIC_PID={{{{%PROLIFIC_PID%}}}}&STUDY_ID={{{{%STUDY_ID%}}}}"
+           "&SESSION_ID={{%SESSION_ID%}}")
+    text = TEMPLATE.format(name=name, code=code, description=DESCRIPTION, url=url)
+    return write_study(directory, name, text, SCHEMA)
