@@ -23,7 +23,7 @@ STUDY = """\
 platform: prolific
 title: Tone
 description: Rate twenty short texts.
-external_url: "https://example.org/?PROLIFIC_PID={{%PROLIFIC_PID%}}"
+external_url: "https://tasks.example.net/tone?PROLIFIC_PID={{%PROLIFIC_PID%}}"
 estimated_time: 10m
 reward: "1.50"
 places: 6
