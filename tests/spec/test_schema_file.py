@@ -7,8 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
-from spec_helpers import REPO, lines, load
+from spec_helpers import BASE, REPO, lines, load
+
+from deployer.spec.schema import _inlined
+
+from .test_loader_properties import FIELDS, values
 
 CANONICAL = REPO / "schema" / "study.schema.json"
 PACKAGED = REPO / "deployer" / "spec" / "study.schema.json"
@@ -78,3 +85,27 @@ def test_the_prolific_schema_is_shipped_valid_described_and_closed() -> None:
             assert node.get("additionalProperties") is False, where
             for name, prop in node["properties"].items():
                 assert prop.get("description"), f"{where}/properties/{name}"
+
+
+def _errors(validator: Draft202012Validator, data: Any) -> list[tuple[str, str, str]]:
+    return sorted((str(e.validator), json.dumps(list(e.absolute_path)), e.message)
+                  for e in validator.iter_errors(data))
+
+
+def test_the_validator_checks_a_copy_with_every_reference_inlined() -> None:
+    inlined = _inlined(schema())
+    assert '"$ref"' not in json.dumps({k: v for k, v in inlined.items() if k != "$defs"})
+    looped = {"$defs": {"node": {"properties": {"next": {"$ref": "#/$defs/node"}}}},
+              "properties": {"head": {"$ref": "#/$defs/node"}}}
+    assert _inlined(looped)["properties"]["head"] == {
+        "properties": {"next": {"$ref": "#/$defs/node"}}}  # a loop stays a reference
+
+
+@settings(max_examples=200, database=None, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(fields=st.dictionaries(st.sampled_from(FIELDS), values, max_size=8))
+def test_the_inlined_schema_finds_exactly_the_errors_of_the_original(
+        fields: dict[str, object]) -> None:
+    study = yaml.safe_load(BASE) | fields
+    original, inlined = Draft202012Validator(schema()), Draft202012Validator(_inlined(schema()))
+    assert _errors(inlined, study) == _errors(original, study)
