@@ -20,6 +20,7 @@ from deployer.spec.problems import NodePath, Pos, Problem, Severity, field_name,
 from deployer.spec.syntax import mark_pos, yaml_problem
 
 _MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
 MAX_DEPTH = 64  # a study needs 5 levels; this stops runaway nesting long before Python does
 # Bounds that keep a hostile file from stalling CI; a real study is a few KB and a few hundred
 # values, so each is far beyond any study and far below what takes a second to check.
@@ -188,15 +189,10 @@ class _Builder:
 
         An explicit tag (`!!int x`, `!!binary ...`) can ask PyYAML for a value it cannot make,
         or for one (bytes, a date) that no study field holds; each is a problem at the node."""
-        try:
-            value = self.loader.construct_object(node, deep=True)
-        except yaml.YAMLError:
-            raise
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
-            # Only a number too long for Python to convert fails without a tag asking for it.
-            too_long = node.tag == INT and node.value.lstrip("+-").isdigit()
-            raise _Unreadable(_unreadable_scalar(node, too_long),
-                              mark_pos(node.start_mark), path) from None
+        if node.tag == _STR:  # text, most values: what SafeConstructor returns, minus its calls
+            value: Any = node.value
+        else:
+            value = self._constructed(node, path)
         if isinstance(value, str) and not _encodable(value):
             value = _join_surrogates(value, node, path)
         if not isinstance(value, _PLAIN):
@@ -205,6 +201,17 @@ class _Builder:
                 f"the tag {_tag_name(node.tag)} makes this value {kind}, which no study field "
                 "holds; remove the tag (write text in quotes)", mark_pos(node.start_mark), path)
         return value
+
+    def _constructed(self, node: yaml.ScalarNode, path: NodePath) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            # Only a number too long for Python to convert fails without a tag asking for it.
+            too_long = node.tag == INT and node.value.lstrip("+-").isdigit()
+            raise _Unreadable(_unreadable_scalar(node, too_long),
+                              mark_pos(node.start_mark), path) from None
 
     def _check_duplicates(self, node: yaml.MappingNode, path: NodePath) -> None:
         seen: dict[str, int] = {}
