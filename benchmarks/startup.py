@@ -28,6 +28,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+# pip compiles an installed package's modules; a source checkout caches them on first import,
+# unless PYTHONDONTWRITEBYTECODE forbids it and every run compiles deploy from source again.
+ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 EXAMPLES = ("emotion.yaml", "survey.yaml", "survey.html")
 HEAVY = ("boto3", "botocore", "urllib3", "xmltodict", "sqlite3", "pydantic")
 
@@ -46,7 +49,7 @@ class Timing:
 def run_once(command: Sequence[str], cwd: Path) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds, exit status) of one child process."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+    child = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
@@ -115,6 +118,9 @@ def main() -> None:
     import deployer
 
     print(f"deploy from {Path(deployer.__file__).parent.parent}, python {sys.version.split()[0]}")
+    if "PYTHONDONTWRITEBYTECODE" in os.environ:
+        print("(PYTHONDONTWRITEBYTECODE is set: unset for the runs, so that modules are "
+              "compiled once, as pip install does)")
     with tempfile.TemporaryDirectory() as temp:
         project = Path(temp, "examples")
         (project / "studies").mkdir(parents=True)
