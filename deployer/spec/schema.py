@@ -11,11 +11,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.protocols import Validator
 
 from deployer.spec.document import Document
 from deployer.spec.problems import NodePath, Problem
+from deployer.spec.validator import compiled
 from deployer.spec.wording import closest, join_or, message, suggest
 
 
@@ -26,8 +27,8 @@ def schema_file_text(name: str) -> str:
 
 
 @functools.cache
-def _validator_of(name: str) -> Draft202012Validator:
-    return Draft202012Validator(_inlined(json.loads(schema_file_text(name))))
+def _validator_of(name: str) -> Validator:
+    return compiled(json.loads(schema_file_text(name)))
 
 
 @functools.cache
@@ -41,33 +42,8 @@ def schema_text() -> str:
 
 
 @functools.cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(_inlined(json.loads(schema_text())))
-
-
-def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
-    """The schema with each `$ref` to one of its `$defs` replaced by that definition.
-
-    jsonschema looks a reference up on every use, a fifth of the time a study takes to check.
-    A reference beside other keywords (a description, examples) becomes `allOf: [definition]`,
-    which checks the same and leaves those keywords where the messages look for them. One
-    inside its own definition stays a reference (copying it in would never end)."""
-    definitions = schema.get("$defs", {})
-
-    def inline(node: Any, within: tuple[str, ...]) -> Any:
-        if isinstance(node, list):
-            return [inline(item, within) for item in node]
-        if not isinstance(node, dict):
-            return node
-        ref = node.get("$ref")
-        rest = {key: inline(value, within) for key, value in node.items() if key != "$ref"}
-        name = ref.removeprefix("#/$defs/") if isinstance(ref, str) else ""
-        if name not in definitions or name in within or "allOf" in rest:
-            return node if ref is not None else rest
-        target = inline(definitions[name], (*within, name))
-        return {**rest, "allOf": [target]} if rest else target
-
-    return {key: inline(value, ()) for key, value in schema.items()}
+def _validator() -> Validator:
+    return compiled(json.loads(schema_text()))
 
 
 def schema_problems(doc: Document, schema: str = "") -> list[Problem]:

@@ -11,9 +11,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
+from jsonschema.protocols import Validator
 from spec_helpers import BASE, REPO, lines, load
 
-from deployer.spec.schema import _inlined
+from deployer.spec.validator import compiled, inlined
 
 from .test_loader_properties import FIELDS, values
 
@@ -87,25 +88,37 @@ def test_the_prolific_schema_is_shipped_valid_described_and_closed() -> None:
                 assert prop.get("description"), f"{where}/properties/{name}"
 
 
-def _errors(validator: Draft202012Validator, data: Any) -> list[tuple[str, str, str]]:
-    return sorted((str(e.validator), json.dumps(list(e.absolute_path)), e.message)
+def _errors(validator: Validator, data: Any) -> list[tuple[str, str, str, str]]:
+    """Every error as the wording sees it: keyword, path, message and the rule's value."""
+    return sorted((str(e.validator), json.dumps(list(e.absolute_path)), e.message,
+                   json.dumps(e.validator_value, sort_keys=True, default=str))
                   for e in validator.iter_errors(data))
 
 
 def test_the_validator_checks_a_copy_with_every_reference_inlined() -> None:
-    inlined = _inlined(schema())
-    assert '"$ref"' not in json.dumps({k: v for k, v in inlined.items() if k != "$defs"})
+    copied = inlined(schema())
+    assert '"$ref"' not in json.dumps({k: v for k, v in copied.items() if k != "$defs"})
     looped = {"$defs": {"node": {"properties": {"next": {"$ref": "#/$defs/node"}}}},
               "properties": {"head": {"$ref": "#/$defs/node"}}}
-    assert _inlined(looped)["properties"]["head"] == {
+    assert inlined(looped)["properties"]["head"] == {
         "properties": {"next": {"$ref": "#/$defs/node"}}}  # a loop stays a reference
 
 
-@settings(max_examples=200, database=None, deadline=None,
+qualification = st.dictionaries(
+    st.sampled_from(["locale", "percent_approved", "hits_approved", "adult", "masters",
+                     "qualification", "custom", "actions_guarded", "other"]),
+    st.one_of(st.booleans(), st.just({"at_least": 95}), st.just({"in": ["US"]})), max_size=3)
+
+
+@settings(max_examples=300, database=None, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
-@given(fields=st.dictionaries(st.sampled_from(FIELDS), values, max_size=8))
-def test_the_inlined_schema_finds_exactly_the_errors_of_the_original(
-        fields: dict[str, object]) -> None:
-    study = yaml.safe_load(BASE) | fields
-    original, inlined = Draft202012Validator(schema()), Draft202012Validator(_inlined(schema()))
-    assert _errors(inlined, study) == _errors(original, study)
+@given(fields=st.dictionaries(st.sampled_from(FIELDS), values, max_size=8),
+       qualifications=st.lists(qualification | values, max_size=4),
+       question=st.dictionaries(st.sampled_from(["external_url", "html_file", "xml_file",
+                                                 "frame_height"]),
+                                st.just("https://a.org") | values, max_size=3) | values)
+def test_the_fast_validator_finds_exactly_the_errors_of_jsonschema(
+        fields: dict[str, object], qualifications: list[object], question: object) -> None:
+    study = yaml.safe_load(BASE) | {"qualifications": qualifications, "question": question}
+    study |= fields
+    assert _errors(compiled(schema()), study) == _errors(Draft202012Validator(schema()), study)
