@@ -15,6 +15,7 @@ from jsonschema.protocols import Validator
 from spec_helpers import BASE, REPO, lines, load
 
 from deployer.spec.validator import compiled, inlined
+from deployer.spec.wording import message
 
 from .test_loader_properties import FIELDS, values
 
@@ -88,10 +89,12 @@ def test_the_prolific_schema_is_shipped_valid_described_and_closed() -> None:
                 assert prop.get("description"), f"{where}/properties/{name}"
 
 
-def _errors(validator: Validator, data: Any) -> list[tuple[str, str, str, str]]:
-    """Every error as the wording sees it: keyword, path, message and the rule's value."""
+def _errors(validator: Validator, data: Any) -> list[tuple[str, ...]]:
+    """Every error as the wording sees it: keyword, path, message, the rule's value, and what
+    we tell the user (which also reads the schema around the rule)."""
     return sorted((str(e.validator), json.dumps(list(e.absolute_path)), e.message,
-                   json.dumps(e.validator_value, sort_keys=True, default=str))
+                   json.dumps(e.validator_value, sort_keys=True, default=str),
+                   message(str(e.validator), e, tuple(e.absolute_path), False))
                   for e in validator.iter_errors(data))
 
 
@@ -107,7 +110,8 @@ def test_the_validator_checks_a_copy_with_every_reference_inlined() -> None:
 qualification = st.dictionaries(
     st.sampled_from(["locale", "percent_approved", "hits_approved", "adult", "masters",
                      "qualification", "custom", "actions_guarded", "other"]),
-    st.one_of(st.booleans(), st.just({"at_least": 95}), st.just({"in": ["US"]})), max_size=3)
+    st.one_of(st.booleans(), st.sampled_from(["US", 95, "95%", {"at_least": 95}, {"in": ["US"]},
+                                              {"in": "US"}, {"name": "x"}])), max_size=3)
 
 
 @settings(max_examples=300, database=None, deadline=None,
