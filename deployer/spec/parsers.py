@@ -55,7 +55,7 @@ class PureLoader(yaml.SafeLoader):
 
 _resolving(PureLoader)
 FAST_LOADER: type[yaml.CSafeLoader] | None = None
-if yaml.__with_libyaml__:  # pragma: no branch (PyYAML's wheels carry libyaml)
+if yaml.__with_libyaml__:  # PyYAML's wheels carry libyaml; a source build may not
 
     class _FastLoader(yaml.CSafeLoader):
         """libyaml's C parser, resolving plain values exactly as PureLoader does."""

@@ -16,6 +16,8 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 from jsonschema.protocols import Validator
 
+from deployer.spec.validity import inlined
+
 _ONE_OF = Draft202012Validator.VALIDATORS["oneOf"]
 
 
@@ -39,28 +41,3 @@ def _one_of(validator: Validator, branches: Any, instance: Any,
 # extend() is untyped in types-jsonschema; it returns a validator class.
 _extend: Callable[..., type[Validator]] = validators.extend
 _Fast = _extend(Draft202012Validator, {"oneOf": _one_of})
-
-
-def inlined(schema: dict[str, Any]) -> dict[str, Any]:
-    """The schema with each `$ref` to one of its `$defs` replaced by that definition.
-
-    jsonschema looks a reference up on every use, a fifth of the time a study takes to check.
-    A reference beside other keywords (a description, examples) becomes `allOf: [definition]`,
-    which checks the same and leaves those keywords where the messages look for them. One
-    inside its own definition stays a reference (copying it in would never end)."""
-    definitions = schema.get("$defs", {})
-
-    def inline(node: Any, within: tuple[str, ...]) -> Any:
-        if isinstance(node, list):
-            return [inline(item, within) for item in node]
-        if not isinstance(node, dict):
-            return node
-        ref = node.get("$ref")
-        rest = {key: inline(value, within) for key, value in node.items() if key != "$ref"}
-        name = ref.removeprefix("#/$defs/") if isinstance(ref, str) else ""
-        if name not in definitions or name in within or "allOf" in rest:
-            return node if ref is not None else rest
-        target = inline(definitions[name], (*within, name))
-        return {**rest, "allOf": [target]} if rest else target
-
-    return {key: inline(value, ()) for key, value in schema.items()}

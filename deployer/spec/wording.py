@@ -7,13 +7,14 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_DOWN, Decimal
-from typing import Any
-
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from deployer.spec.countries import ALPHA3
 from deployer.spec.problems import NodePath
 from deployer.spec.values import UNITS
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 USD_PATTERN = "^[0-9]+(\\.[0-9]{1,2})?$"
 DURATION_PATTERN = "^[0-9]+[smhdw]$"
