@@ -245,7 +245,8 @@ def test_python_m_deployer_validate(project: Path) -> None:
 # runs every option through). Each costs everyday commands tens of milliseconds of start-up.
 NOT_FOR_EVERYDAY = ("boto3", "botocore", "urllib3", "xmltodict", "sqlite3", "pydantic",
                     "deployer.emulators", "deployer.providers.mturk.api",
-                    "deployer.providers.mturk.plan", "http.client", "ssl")
+                    "deployer.providers.mturk.plan", "deployer.providers.prolific.api",
+                    "deployer.providers.prolific.plan", "http.client", "ssl")
 # Valid studies need no jsonschema (it words the errors of invalid ones); --help no study.
 NOT_FOR_VALID = (*NOT_FOR_EVERYDAY, "jsonschema")
 NOT_FOR_HELP = (*NOT_FOR_VALID, "yaml", "deployer.spec")
