@@ -4,8 +4,8 @@
 
 Each figure is the median over separate `python -m deployer ...` processes, wall-clock time
 and CPU time (user + system, of the child, from wait4). The deploy measured is the one that
-this interpreter imports, so running the script with another checkout's interpreter (e.g.
-/work/main/.venv/bin/python benchmarks/startup.py) measures that checkout in the same session.
+this interpreter imports, so running the script with another checkout's interpreter, or with
+PYTHONPATH set to an older copy of the code, measures that code in the same session.
 
 The last rows compare `deploy validate` with check-jsonschema (`--schemafile
 schema/study.schema.json`) on the same generated study files: check-jsonschema checks only
@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 # unless PYTHONDONTWRITEBYTECODE forbids it and every run compiles deploy from source again.
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 EXAMPLES = ("emotion.yaml", "survey.yaml", "survey.html")
-HEAVY = ("boto3", "botocore", "urllib3", "xmltodict", "sqlite3", "pydantic")
+HEAVY = ("boto3", "botocore", "urllib3", "xmltodict", "sqlite3", "pydantic", "jsonschema")
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Timing:
     cpu: float  # seconds, median
 
     def row(self, label: str, runs: int, files: int = 0) -> str:
-        per_file = f", {self.cpu / files * 1000:5.2f} ms CPU per file" if files else ""
+        per_file = f", {self.cpu / files * 1000:4.2f} ms CPU a file" if files else ""
         return (f"{label:<44} {self.wall * 1000:6.0f} ms wall, {self.cpu * 1000:6.0f} ms CPU"
                 f"  (median of {runs}){per_file}")
 
@@ -57,16 +57,20 @@ def run_once(command: Sequence[str], cwd: Path) -> tuple[float, float, int]:
     return wall, usage.ru_utime + usage.ru_stime, child.returncode
 
 
-def measure(command: Sequence[str], cwd: Path, runs: int) -> Timing:
-    run_once(command, cwd)  # warm the file cache and write any missing .pyc files
-    walls, cpus = [], []
+def measure(commands: Sequence[Sequence[str]], cwd: Path, runs: int) -> list[Timing]:
+    """Each command's median timing. The commands take turns, run by run, so that a change
+    in the load of a shared machine falls on all of them alike."""
+    for command in commands:
+        run_once(command, cwd)  # warm the file cache and write any missing .pyc files
+    samples: list[list[tuple[float, float]]] = [[] for _ in commands]
     for _ in range(runs):
-        wall, cpu, code = run_once(command, cwd)
-        if code != 0:
-            raise SystemExit(f"{' '.join(command)} exited with {code} in {cwd}")
-        walls.append(wall)
-        cpus.append(cpu)
-    return Timing(statistics.median(walls), statistics.median(cpus))
+        for command, taken in zip(commands, samples, strict=True):
+            wall, cpu, code = run_once(command, cwd)
+            if code != 0:
+                raise SystemExit(f"{' '.join(command)} exited with {code} in {cwd}")
+            taken.append((wall, cpu))
+    return [Timing(statistics.median(w for w, _ in taken), statistics.median(c for _, c in taken))
+            for taken in samples]
 
 
 def generate(folder: Path, count: int) -> list[Path]:
@@ -131,24 +135,26 @@ def main() -> None:
         files = generate(many, args.studies)
         for label, argv, cwd in (("deploy --help", ["--help"], project),
                                  ("deploy validate (the 2 examples)", ["validate"], project)):
-            print(measure([*deploy, *argv], cwd, args.runs).row(label, args.runs))
+            print(measure([[*deploy, *argv]], cwd, args.runs)[0].row(label, args.runs))
             heavy = loaded_modules(sys.executable, argv, cwd)
             print(f"  {'imports ' + ', '.join(heavy) if heavy else 'imports none of'}"
                   f" {', '.join(HEAVY) if not heavy else ''}".rstrip())
         runs = max(3, args.runs // 2)
-        ours = measure([*deploy, "validate", "."], many, runs)
-        print(ours.row(f"deploy validate ({len(files)} generated studies)", runs, len(files)))
+        ours_command = [*deploy, "validate", "."]
+        label = f"deploy validate ({len(files)} generated studies)"
         checker = _checker()
         if checker is None:
+            print(measure([ours_command], many, runs)[0].row(label, runs, len(files)))
             print("check-jsonschema not installed (pip install -e '.[dev]'): no comparison")
             return
         schema = REPO / "schema" / "study.schema.json"
-        theirs = measure([checker, "--schemafile", str(schema), *map(str, files)], many, runs)
-        label = f"check-jsonschema {_checker_version(checker)} (same files)"
-        print(theirs.row(label, runs, len(files)))
+        theirs_command = [checker, "--schemafile", str(schema), *map(str, files)]
+        ours, theirs = measure([ours_command, theirs_command], many, runs)
+        print(ours.row(label, runs, len(files)))
+        print(theirs.row(f"check-jsonschema {_checker_version(checker)} (same files)", runs,
+                         len(files)))
         print(f"check-jsonschema / deploy validate: {theirs.cpu / ours.cpu:.2f}x CPU, "
               f"{theirs.wall / ours.wall:.2f}x wall")
-
 
 if __name__ == "__main__":
     main()
