@@ -7,7 +7,6 @@ is a bug and keeps its traceback (`deploy --debug ...` re-raises DeployErrors to
 from __future__ import annotations
 
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import typer
@@ -57,6 +56,9 @@ _debug = False
 
 
 def _version() -> str:
+    # Imported here: importlib.metadata (with email, csv, socket) costs every command ~15 ms.
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("deploy-studies")
     except PackageNotFoundError:  # run from a source tree that was never installed

@@ -13,16 +13,17 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from deployer.core.messages import Delivery, Message
-from deployer.core.plan import Change, Plan, Platform
-from deployer.core.records import EnvLock, Record
-from deployer.core.results import Submission
-from deployer.core.review import Desired
-from deployer.core.simulation import Simulation
-from deployer.core.status import Status
-from deployer.core.study import Study
+if TYPE_CHECKING:  # protocols name these types only: `deploy validate` need not import them
+    from deployer.core.messages import Delivery, Message
+    from deployer.core.plan import Change, Plan, Platform
+    from deployer.core.records import EnvLock, Record
+    from deployer.core.results import Submission
+    from deployer.core.review import Desired
+    from deployer.core.simulation import Simulation
+    from deployer.core.status import Status
+    from deployer.core.study import Study
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]

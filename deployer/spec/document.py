@@ -1,15 +1,12 @@
 """Read one study file as YAML, keeping the line and column of every key and value.
 
 PyYAML silently keeps the last of two equal keys and reports tabs and bad bytes in its own
-terms; here each of those becomes one clear Problem. The loader follows YAML 1.2 where 1.1
-surprises people: only true/false are booleans (so the country code NO stays a string),
-dates stay strings (the schema checks them), and integers are plain decimals (1.1 would read
-0x20, 1_000, 017 and 1:30 as numbers nobody meant).
+terms; here each of those becomes one clear Problem. Which parser reads the file, and how
+plain values resolve (YAML 1.2 booleans and integers, no dates), is deployer.spec.parsers.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,36 +15,17 @@ from typing import Any
 import yaml
 
 from deployer.spec.files import Unreadable, printable, read_limited
+from deployer.spec.parsers import INT, Parser, PureLoader, fast_parser
 from deployer.spec.problems import NodePath, Pos, Problem, Severity, field_name, file_problem
 from deployer.spec.syntax import mark_pos, yaml_problem
 
-_BOOL = "tag:yaml.org,2002:bool"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
-_INT = "tag:yaml.org,2002:int"
+_STR = "tag:yaml.org,2002:str"
 MAX_DEPTH = 64  # a study needs 5 levels; this stops runaway nesting long before Python does
 # Bounds that keep a hostile file from stalling CI; a real study is a few KB and a few hundred
 # values, so each is far beyond any study and far below what takes a second to check.
 MAX_FILE_BYTES = 256 * 1024
 MAX_VALUES = 5_000  # values after aliases are expanded: a 250-byte alias bomb makes billions
-
-
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans and no implicit dates."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _TIMESTAMP)]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != _INT]
-    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
-_Loader.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
 
 
 @dataclass(frozen=True)
@@ -96,11 +74,25 @@ def decode_document(raw: bytes, shown: str) -> Document | Problem:
     return parse_document(text, shown)
 
 
-def parse_document(text: str, shown: str) -> Document | Problem:
+def parse_document(text: str, shown: str, fast: bool = True) -> Document | Problem:
+    """The text as a Document, or the Problem that stops it from being one.
+
+    libyaml's parser reads the text first when it can (and `fast`); anything it cannot make a
+    Document of is read again by the pure-Python parser, whose Problem is the one reported, so
+    the answer does not depend on which parser PyYAML was installed with."""
+    quick = fast_parser(text) if fast else None
+    if quick is not None:
+        found = _parsed(quick, text, shown)
+        if isinstance(found, Document):
+            return found
     try:
-        loader = _Loader(text)
+        loader = PureLoader(text)
     except yaml.YAMLError as error:  # the reader rejects control characters up front
         return yaml_problem(text, shown, error)
+    return _parsed(loader, text, shown)
+
+
+def _parsed(loader: Parser, text: str, shown: str) -> Document | Problem:
     try:
         return _document(loader, shown)
     except yaml.YAMLError as error:
@@ -113,7 +105,7 @@ def parse_document(text: str, shown: str) -> Document | Problem:
         loader.dispose()
 
 
-def _document(loader: _Loader, shown: str) -> Document | Problem:
+def _document(loader: Parser, shown: str) -> Document | Problem:
     node = loader.get_single_node()
     if node is None:
         return file_problem(shown, "the file is empty; start from `deploy init NAME`")
@@ -146,7 +138,7 @@ class _Unreadable(Exception):
 class _Builder:
     """Turns composed nodes into plain data, noting positions and duplicate keys."""
 
-    def __init__(self, loader: _Loader, shown: str) -> None:
+    def __init__(self, loader: Parser, shown: str) -> None:
         self.loader = loader
         self.shown = shown
         self.values: dict[NodePath, Pos] = {}
@@ -197,15 +189,10 @@ class _Builder:
 
         An explicit tag (`!!int x`, `!!binary ...`) can ask PyYAML for a value it cannot make,
         or for one (bytes, a date) that no study field holds; each is a problem at the node."""
-        try:
-            value = self.loader.construct_object(node, deep=True)
-        except yaml.YAMLError:
-            raise
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
-            # Only a number too long for Python to convert fails without a tag asking for it.
-            too_long = node.tag == _INT and node.value.lstrip("+-").isdigit()
-            raise _Unreadable(_unreadable_scalar(node, too_long),
-                              mark_pos(node.start_mark), path) from None
+        if node.tag == _STR:  # text, most values: what SafeConstructor returns, minus its calls
+            value: Any = node.value
+        else:
+            value = self._constructed(node, path)
         if isinstance(value, str) and not _encodable(value):
             value = _join_surrogates(value, node, path)
         if not isinstance(value, _PLAIN):
@@ -214,6 +201,17 @@ class _Builder:
                 f"the tag {_tag_name(node.tag)} makes this value {kind}, which no study field "
                 "holds; remove the tag (write text in quotes)", mark_pos(node.start_mark), path)
         return value
+
+    def _constructed(self, node: yaml.ScalarNode, path: NodePath) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            # Only a number too long for Python to convert fails without a tag asking for it.
+            too_long = node.tag == INT and node.value.lstrip("+-").isdigit()
+            raise _Unreadable(_unreadable_scalar(node, too_long),
+                              mark_pos(node.start_mark), path) from None
 
     def _check_duplicates(self, node: yaml.MappingNode, path: NodePath) -> None:
         seen: dict[str, int] = {}

@@ -9,14 +9,16 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from deployer.spec.document import Document
 from deployer.spec.problems import NodePath, Problem
+from deployer.spec.validity import inlined, valid
 from deployer.spec.wording import closest, join_or, message, suggest
+
+if TYPE_CHECKING:  # jsonschema is imported only when a document has errors to word
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
 
 
 @functools.cache
@@ -26,8 +28,17 @@ def schema_file_text(name: str) -> str:
 
 
 @functools.cache
-def _validator_of(name: str) -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema_file_text(name)))
+def _schema_of_file(name: str) -> dict[str, Any]:
+    """A shipped schema, with its `$defs` copied in where they are used."""
+    text = schema_file_text(name) if name else schema_text()
+    return inlined(json.loads(text))
+
+
+@functools.cache
+def _validator_of(name: str) -> Validator:
+    from deployer.spec.validator import compiled  # jsonschema: only for a document with errors
+
+    return compiled(_schema_of_file(name))
 
 
 @functools.cache
@@ -40,16 +51,14 @@ def schema_text() -> str:
     return Path(__file__).with_name("study.schema.json").read_text("utf-8")
 
 
-@functools.cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(json.loads(schema_text()))
-
-
 def schema_problems(doc: Document, schema: str = "") -> list[Problem]:
     """Every schema violation in the document, each once, in the user's words; against the
-    study schema unless another shipped `schema` file is named."""
-    validator = _validator_of(schema) if schema else _validator()
-    errors = list(validator.iter_errors(doc.data))
+    study schema unless another shipped `schema` file is named.
+
+    A document found valid without jsonschema (most are) is not walked again by it."""
+    if valid(doc.data, _schema_of_file(schema)):
+        return []
+    errors = list(_validator_of(schema).iter_errors(doc.data))
     context = _Context(doc, errors)
     found: list[Problem] = []
     for error in errors:
@@ -140,6 +149,8 @@ class _Context:
         doc = self.doc
         choices = _exclusive_keys(_rule(error))
         if choices is None:
+            from jsonschema.exceptions import best_match
+
             deepest = best_match(error.context or [error])
             if deepest is error:
                 return [doc.problem(path, error.message)]

@@ -7,13 +7,14 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_DOWN, Decimal
-from typing import Any
-
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from deployer.spec.countries import ALPHA3
 from deployer.spec.problems import NodePath
 from deployer.spec.values import UNITS
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 USD_PATTERN = "^[0-9]+(\\.[0-9]{1,2})?$"
 DURATION_PATTERN = "^[0-9]+[smhdw]$"
@@ -93,6 +94,16 @@ def _type_message(value: Any, expected: Any, schema: dict[str, Any], field: str)
     return found + _instead(value, wanted, schema)
 
 
+def _holds_a_list(schema: Any) -> bool:
+    """Whether `schema` asks for a list, itself, by reference (`countries`) or through the
+    `allOf` a reference is inlined as."""
+    if not isinstance(schema, dict):
+        return False
+    if schema.get("type") == "array" or str(schema.get("$ref", "")).endswith("ies"):
+        return True
+    return any(_holds_a_list(part) for part in schema.get("allOf", ()))
+
+
 def _instead(value: Any, wanted: list[str], schema: dict[str, Any]) -> str:
     """What to write instead, when the value is right but its shape is not:
     `hits_approved: 1000` -> `{at_least: 1000}`, `at_least: 95%` -> `95`."""
@@ -109,9 +120,7 @@ def _instead(value: Any, wanted: list[str], schema: dict[str, Any]) -> str:
     # A mapping of exactly one key (a bound, a locale rule): the value belongs under its first.
     if "object" in wanted and schema.get("maxProperties") == 1 and isinstance(properties, dict):
         key, inner = next(iter(properties.items()))
-        listed = isinstance(inner, dict) and (inner.get("type") == "array"
-                                              or str(inner.get("$ref", "")).endswith("ies"))
-        shown = f"[{value}]" if listed else str(value)
+        shown = f"[{value}]" if _holds_a_list(inner) else str(value)
         return f"; write it like {{{key}: {shown}}}"
     return ""
 

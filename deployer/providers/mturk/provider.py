@@ -1,7 +1,8 @@
 """The MTurk provider: MTurk's answers to core's Provider protocol.
 
-Importing it is cheap (no boto3): `deploy validate` reaches the registry without paying for
-the AWS SDK; connect() imports the api package only when a command talks to MTurk.
+Importing it is cheap: `deploy validate` reaches the registry without paying for the AWS SDK
+or the planner. plan() imports the planner, connect() the api package (and boto3) only when a
+command plans or talks to MTurk.
 """
 
 from __future__ import annotations
@@ -9,38 +10,43 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from deployer.core.plan import Plan, Platform
-from deployer.core.provider import Connection, EmulatorOptions, PlanOptions, Served, Target
-from deployer.core.records import EnvLock, Record
-from deployer.core.review import Desired
-from deployer.core.simulation import Simulation
-from deployer.providers.mturk.observed import Observed
-from deployer.providers.mturk.plan import planner
-from deployer.providers.mturk.plan.payloads import PAYLOADS
+from deployer.core.plan import Platform
 from deployer.providers.mturk.platform import ENVIRONMENTS, PLATFORM, REHEARSAL
-from deployer.providers.mturk.records import (
-    RecordedBlock,
-    RecordedBonus,
-    RecordedHit,
-    RecordedMessage,
-    RecordedNotification,
-    RecordedQualificationType,
-)
-from deployer.providers.mturk.study import Study as MTurkStudy
+
+if TYPE_CHECKING:
+    from deployer.core.plan import Plan
+    from deployer.core.provider import Connection, EmulatorOptions, PlanOptions, Served, Target
+    from deployer.core.records import EnvLock, Record
+    from deployer.core.review import Desired
+    from deployer.core.simulation import Simulation
 
 
 class MTurkProvider:
     platform: Platform = PLATFORM
     environments = ENVIRONMENTS
     rehearsal: str | None = REHEARSAL
-    record_types: tuple[type[Record], ...] = (RecordedHit, RecordedBonus,
-                                               RecordedQualificationType, RecordedBlock,
-                                               RecordedMessage, RecordedNotification)
-    payload_types: tuple[type, ...] = PAYLOADS
+
+    @property
+    def record_types(self) -> tuple[type[Record], ...]:
+        from deployer.providers.mturk import records
+
+        return (records.RecordedHit, records.RecordedBonus, records.RecordedQualificationType,
+                records.RecordedBlock, records.RecordedMessage, records.RecordedNotification)
+
+    @property
+    def payload_types(self) -> tuple[type, ...]:
+        from deployer.providers.mturk.plan.payloads import PAYLOADS
+
+        return PAYLOADS
 
     def plan(self, desired: Desired, env: EnvLock, observed: object, now: datetime,
              options: PlanOptions) -> Plan:
+        from deployer.providers.mturk.observed import Observed
+        from deployer.providers.mturk.plan import planner
+        from deployer.providers.mturk.study import Study as MTurkStudy
+
         mine = [s for s in desired.studies if isinstance(s, MTurkStudy)]
         if len(mine) != len(desired.studies) or not isinstance(observed, Observed):
             raise TypeError("the MTurk planner was handed another platform's values")

@@ -1,7 +1,8 @@
 """The Prolific provider: Prolific's answers to core's Provider protocol.
 
-Importing it is cheap: connect() imports the HTTP adapter only when a command talks to
-Prolific, and the emulator only for `local` or `deploy emulator serve`.
+Importing it is cheap: plan() imports the planner, connect() the HTTP adapter only when a
+command talks to Prolific, and the emulator only for `local` or `deploy emulator serve`, so
+`deploy validate` pays for none of them.
 """
 
 from __future__ import annotations
@@ -9,30 +10,43 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from deployer.core.errors import DeployError
-from deployer.core.plan import Plan, Platform
-from deployer.core.provider import Connection, EmulatorOptions, PlanOptions, Served, Target
-from deployer.core.records import EnvLock, Record
-from deployer.core.review import Desired
-from deployer.core.simulation import Simulation
+from deployer.core.plan import Platform
 from deployer.providers.prolific import platform as prolific
-from deployer.providers.prolific.observed import Observed
-from deployer.providers.prolific.plan import planner
-from deployer.providers.prolific.plan.payloads import PAYLOADS
-from deployer.providers.prolific.records import RecordedBonus, RecordedStudy
-from deployer.providers.prolific.study import Study
+
+if TYPE_CHECKING:
+    from deployer.core.plan import Plan
+    from deployer.core.provider import Connection, EmulatorOptions, PlanOptions, Served, Target
+    from deployer.core.records import EnvLock, Record
+    from deployer.core.review import Desired
+    from deployer.core.simulation import Simulation
 
 
 class ProlificProvider:
     platform: Platform = prolific.platform()
     environments = prolific.ENVIRONMENTS
     rehearsal: str | None = None  # Prolific has no sandbox to rehearse in
-    record_types: tuple[type[Record], ...] = (RecordedStudy, RecordedBonus)
-    payload_types: tuple[type, ...] = PAYLOADS
+
+    @property
+    def record_types(self) -> tuple[type[Record], ...]:
+        from deployer.providers.prolific.records import RecordedBonus, RecordedStudy
+
+        return (RecordedStudy, RecordedBonus)
+
+    @property
+    def payload_types(self) -> tuple[type, ...]:
+        from deployer.providers.prolific.plan.payloads import PAYLOADS
+
+        return PAYLOADS
 
     def plan(self, desired: Desired, env: EnvLock, observed: object, now: datetime,
              options: PlanOptions) -> Plan:
+        from deployer.providers.prolific.observed import Observed
+        from deployer.providers.prolific.plan import planner
+        from deployer.providers.prolific.study import Study
+
         mine = [s for s in desired.studies if isinstance(s, Study)]
         if len(mine) != len(desired.studies) or not isinstance(observed, Observed):
             raise TypeError("the Prolific planner was handed another platform's values")

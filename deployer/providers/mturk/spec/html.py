@@ -6,6 +6,7 @@ tags are the usual causes, so they are found here with their line and column.
 
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
 
@@ -31,10 +32,17 @@ def check_html(
     """Errors for an empty page, a missing doctype, unbalanced tags and a page where
     nothing can carry the assignmentId. `origin` is where the page starts in the file
     `shown` (not line 1 for the HTMLContent of a Question XML file)."""
+    return list(_checked(text, shown, field, origin))
+
+
+@functools.lru_cache(maxsize=32)
+def _checked(text: str, shown: str, field: str, origin: Pos) -> tuple[Problem, ...]:
+    """check_html, once per page: the studies of a project often share one page, and parsing
+    it is most of the time validating an HTML study takes."""
     if not text.strip():
-        return [Problem(shown, *origin, "error", field,
+        return (Problem(shown, *origin, "error", field,
                         "the page is empty; write the HTML page workers should see, "
-                        "starting with <!DOCTYPE html>")]
+                        "starting with <!DOCTYPE html>"),)
     checker = _Checker(shown, field, origin)
     if not _DOCTYPE.match(text):
         checker.report(1, 1, "the page must start with <!DOCTYPE html>")
@@ -53,7 +61,7 @@ def check_html(
             'submission without it: add <input type="hidden" name="assignmentId"> to the form '
             "(studies/survey.html shows how)",
         ))
-    return problems
+    return tuple(problems)
 
 
 class _Checker(HTMLParser):

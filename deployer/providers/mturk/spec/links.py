@@ -15,17 +15,20 @@ QUALIFICATIONS = "qualifications"
 
 
 def link_problems(doc: Document, file: Path, name: str) -> list[Problem]:
+    studies_named, types_named = _studies_named(doc.data), _types_named(doc.data)
+    if not studies_named and not types_named:
+        return []  # most studies name no other file: listing the folder would be wasted
     studies = _stems(file.parent)
     types = _stems(file.parent.parent / QUALIFICATIONS)
     problems = []
-    for path, target in _studies_named(doc.data):
+    for path, target in studies_named:
         if target == name:
             problems.append(doc.problem(path, "is this study itself; a study's own workers "
                                         "are kept out by repeat_workers: excluded"))
         elif target not in studies:
             problems.append(doc.problem(path, _missing(target, studies, "study",
                                                        f"{file.parent}/{target}.yaml")))
-    for path, target in _types_named(doc.data):
+    for path, target in types_named:
         if target not in types:
             where = file.parent.parent / QUALIFICATIONS / f"{target}.yaml"
             problems.append(doc.problem(path, _missing(target, types, "qualification type",

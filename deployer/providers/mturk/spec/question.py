@@ -11,7 +11,6 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from deployer.providers.mturk.spec.html import check_html
 from deployer.spec.document import Document
@@ -66,10 +65,16 @@ def render_question(doc: Document, study_file: Path) -> tuple[Rendered | None, l
     return (rendered if not has_errors(problems) else None), problems
 
 
+def _escape(text: str) -> str:
+    """Text as XML character data: what xml.sax.saxutils.escape does, without importing
+    urllib.request, http.client and ssl with it (about 10 ms of every `deploy validate`)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _external(url: str, height: int) -> str:
     return (
         f'{_DECLARATION}<ExternalQuestion xmlns="{EXTERNAL_NS}">\n'
-        f"  <ExternalURL>{escape(url)}</ExternalURL>\n"
+        f"  <ExternalURL>{_escape(url)}</ExternalURL>\n"
         f"  <FrameHeight>{height}</FrameHeight>\n"
         "</ExternalQuestion>\n"
     )

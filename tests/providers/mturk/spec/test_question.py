@@ -83,6 +83,19 @@ def test_html_file_becomes_an_html_question(tmp_path: Path) -> None:
     )
 
 
+def test_studies_sharing_a_page_each_get_its_problems_once(tmp_path: Path) -> None:
+    """The page is checked once and the answer reused; each study still gets its own list."""
+    write(tmp_path, f"<!DOCTYPE html>\n<div>]]>{FORM}\n", "page.html")
+    write(tmp_path, question("html_file: page.html"), "second.yaml")
+    loaded = load(tmp_path, question("html_file: page.html"))
+    assert lines(loaded, tmp_path) == 2 * [
+        "page.html:2:1: error: question.html_file: <div> is never closed",
+    ] + 2 * [
+        "page.html:2:6: error: question.html_file: contains ]]>, which would end the CDATA "
+        "section MTurk reads the page from; write it as ]]&gt; or split it",
+    ]
+
+
 def test_html_file_paths_are_relative_to_the_study_file(tmp_path: Path) -> None:
     write(tmp_path / "pages", DOCTYPE + FORM, "page.html")
     loaded = load(tmp_path, question("html_file: pages/page.html"))
