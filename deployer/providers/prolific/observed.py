@@ -46,3 +46,4 @@ class Observed:
     fee: Decimal | None = None  # the account's service fee and VAT, as fractions
     vat: Decimal | None = None
     countries: tuple[str, ...] | None = None  # the country filter's names (None: not read)
+    minimum_hourly: Decimal | None = None  # the account's minimum reward per hour, major units

@@ -224,3 +224,10 @@ def test_country_names_are_checked_against_prolifics_filter() -> None:
     result = planned(abroad, countries=("united kingdom", "united states"))
     assert "country filter has no 'Untied Kingdom'" in result.errors[0].message
     assert result.errors[0].hint == "did you mean United Kingdom?"
+
+
+def test_pay_below_the_accounts_own_minimum_is_refused_before_anything_is_made() -> None:
+    result = planned(minimum_hourly=Decimal("10.00"))  # the file pays £9.00 per hour
+    assert "this Prolific account's minimum is £10.00 per hour" in result.errors[0].message
+    assert result.errors[0].hint == 'pay at least "1.67" for an estimated 10 minutes'
+    assert not planned(minimum_hourly=Decimal("6.00")).errors

@@ -70,7 +70,8 @@ class ProlificConnection:
             submissions={i: self._submissions(i) for i in ids if i in seen},
             balance=major(balance.get("available_balance")),
             currency=str(balance.get("currency_code") or "GBP"),
-            project=None, fee=_fraction(me.get("fees_percentage")),
+            project=None, minimum_hourly=_minimum(me.get("minimum_reward_per_hour")),
+            fee=_fraction(me.get("fees_percentage")),
             vat=_fraction(me.get("vat_percentage")),
             countries=tuple(self.account.country_names()) if any(
                 s.eligibility.countries for s in desired.studies
@@ -182,6 +183,11 @@ def _submission(record: RecordedStudy, seen: ObservedSubmission) -> Submission:
         submitted_at=seen.completed_at,
         auto_approval_at=seen.completed_at + AUTO_APPROVAL if waiting and seen.completed_at
         else None, reviewed_at=None, feedback="", answers=answers, cells=answers)
+
+
+def _minimum(value: object) -> Decimal | None:
+    """The account's minimum reward per hour (minor units, as Prolific gives it) in major."""
+    return None if value is None else major(value)
 
 
 def _fraction(value: object) -> Decimal | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 
 from deployer.core.findings import Findings, drift, fail, total, warn
 from deployer.core.guardrails import skipped_in_production, unknown_names
@@ -45,6 +45,7 @@ def plan(studies: Sequence[Study], desired: Desired, env: EnvLock, observed: Obs
     names = sorted(set(by_name) | recorded)
     found = unknown_names(options.only, names) + _currency(studies, observed)
     found = found + total(_countries(s, observed) for s in studies)
+    found = found + total(_underpaying(s, observed) for s in studies if s.state != "closed")
     considered = []
     for name in names:
         if options.only is not None and name not in options.only:
@@ -96,6 +97,20 @@ def _lists(ctx: Context, study: Study, planned: tuple[Change, ...]) -> Findings:
                                  "recruiting: Prolific reads the list when this study is "
                                  f"published, so who takes {name} later is not covered")
     return found
+
+
+def _underpaying(study: Study, observed: Observed) -> Findings:
+    """Prolific refuses to publish below the account's own minimum per hour (validate checked
+    the usual one offline)."""
+    floor = observed.minimum_hourly
+    rate = study.reward * 60 / study.estimated_minutes
+    if floor is None or rate >= floor:
+        return Findings()
+    symbol = platform.SYMBOLS.get(observed.currency, "")
+    needed = (floor * study.estimated_minutes / 60).quantize(Decimal("0.01"), ROUND_UP)
+    return fail(study.name, f"{study.path} pays {symbol}{rate:.2f} per hour; this Prolific "
+                f"account's minimum is {symbol}{floor:.2f} per hour",
+                f'pay at least "{needed}" for an estimated {study.estimated_minutes} minutes')
 
 
 def _countries(study: Study, observed: Observed) -> Findings:
