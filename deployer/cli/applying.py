@@ -4,6 +4,7 @@ and Ctrl-C, and the summary that says how far it got and what to run next."""
 from __future__ import annotations
 
 import os
+import select
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -46,13 +47,31 @@ def confirmed(plan: Plan, auto_approve: bool, saved: bool) -> bool:
 def _ask(prompt: str) -> str | None:
     """The answer typed, or None at the end of input."""
     try:
-        return input(f"{prompt}: ")
+        return _line(f"{prompt}: ")
     except EOFError:
         typer.echo()
         return None
     except KeyboardInterrupt:
         typer.echo("\nApply cancelled.")
         raise typer.Exit(INTERRUPTED) from None
+
+
+def _line(prompt: str) -> str:
+    """One line from the terminal, waking every 0.2 s so that Ctrl-C is seen at once.
+
+    A blocking read would wait for ever if the kernel handed SIGINT to another thread (the
+    local emulator's, say): Python runs its handler only in the main thread, between reads.
+    """
+    if os.name == "nt":
+        return input(prompt)
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    while not select.select([sys.stdin], [], [], 0.2)[0]:
+        pass
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\n")
 
 
 def carry_out(plan: Plan, connection: Connection, recorder: Recorder,

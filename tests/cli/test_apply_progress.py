@@ -203,6 +203,26 @@ def test_ctrl_c_at_the_prompt_cancels_without_a_traceback(tmp_path: Path, slow: 
     assert "Traceback" not in terminal.shown
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="tgkill is Linux's")
+def test_ctrl_c_at_the_prompt_cancels_even_when_another_thread_receives_it(
+        tmp_path: Path) -> None:
+    """The kernel may hand SIGINT to any thread (here: the local emulator's); a read that
+    blocks the main thread would then never see it, and the apply would hang at the prompt."""
+    import ctypes
+
+    root, _, _ = project_of(tmp_path, 2)
+    terminal = Terminal(root, "apply")  # the local environment: the emulator runs in threads
+    terminal.read_until(r"Enter a value: ")
+    pid = terminal.process.pid
+    others = [int(t) for t in os.listdir(f"/proc/{pid}/task") if int(t) != pid]
+    assert others, "the local environment should be running its emulator in threads"
+    tgkill = 234 if os.uname().machine == "x86_64" else 131  # SYS_tgkill (x86_64, arm64)
+    assert ctypes.CDLL(None, use_errno=True).syscall(tgkill, pid, others[0],
+                                                     signal.SIGINT) == 0
+    assert terminal.finish(timeout=20) == 130
+    assert "Apply cancelled." in terminal.shown and "Traceback" not in terminal.shown
+
+
 def test_end_of_input_at_the_prompt_cancels(tmp_path: Path, slow: Served) -> None:
     root, _, _ = project_of(tmp_path, 2)
     terminal = Terminal(root, "apply", "--endpoint-url", slow.url)
