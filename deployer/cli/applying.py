@@ -47,7 +47,7 @@ def confirmed(plan: Plan, auto_approve: bool, saved: bool) -> bool:
 def _ask(prompt: str) -> str | None:
     """The answer typed, or None at the end of input."""
     try:
-        return _line(f"{prompt}: ")
+        return read_line(f"{prompt}: ")
     except EOFError:
         typer.echo()
         return None
@@ -56,7 +56,7 @@ def _ask(prompt: str) -> str | None:
         raise typer.Exit(INTERRUPTED) from None
 
 
-def _line(prompt: str) -> str:
+def read_line(prompt: str) -> str:
     """One line from the terminal, waking every 0.2 s so that Ctrl-C is seen at once.
 
     A blocking read would wait for ever if the kernel handed SIGINT to another thread (the

@@ -96,6 +96,11 @@ def _confirmed(study: str, to: str, env: str, yes: bool) -> bool:
         return True
     if not sys.stdin.isatty():
         raise RefusedError("refusing to send without a terminal to confirm; pass --yes")
-    answer: str = typer.prompt(f"Send this message to the workers of {study} ({to}) in "
-                               f"{env.upper()}? Type 'yes'", default="", show_default=False)
+    from deployer.cli.applying import read_line
+
+    try:
+        answer = read_line(f"Send this message to the workers of {study} ({to}) in "
+                           f"{env.upper()}? Type 'yes': ")
+    except EOFError:
+        return False
     return answer == "yes"
