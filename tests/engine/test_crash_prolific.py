@@ -114,12 +114,15 @@ def test_killed_growth_and_stop_converge(tmp_path: Path, slow: Served) -> None:
     apply(root, slow)
     file = root / "studies" / f"{name}.yaml"
     file.write_text(STUDY.replace("places: 6", "places: 9"))
-    apply(root, slow, kill_when=lambda: studies_of(slow, name)[0]["total_available_places"] == 9)
+    # Growth and stop are one idempotent call each, recorded the moment it answers: the kill
+    # lands between that record and the lockfile's fold (a window wide enough to hit every
+    # time; an HTTP poll of the emulator was too slow to land before the record).
+    apply(root, slow, kill_when=lockfile_holds(root, '"places": 9'))
     apply(root, slow)
     converged(root, slow)
     one_active(root, slow, places=9)
     file.write_text(STUDY.replace("places: 6", "places: 9") + "state: closed\n")
-    apply(root, slow, kill_when=lambda: studies_of(slow, name)[0]["status"] != "ACTIVE")
+    apply(root, slow, kill_when=lockfile_holds(root, '"status": "stopped"'))
     apply(root, slow)
     converged(root, slow)
     assert [s["status"] for s in studies_of(slow, name)] == ["COMPLETED"]
