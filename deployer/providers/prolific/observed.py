@@ -42,7 +42,6 @@ class Observed:
     submissions: Mapping[str, tuple[ObservedSubmission, ...]] = field(default_factory=dict)
     balance: Decimal | None = None  # available to spend, major units
     currency: str = "GBP"
-    project: str | None = None  # the project's ID, when it exists
     fee: Decimal | None = None  # the account's service fee and VAT, as fractions
     vat: Decimal | None = None
     countries: tuple[str, ...] | None = None  # the country filter's names (None: not read)

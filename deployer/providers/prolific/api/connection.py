@@ -67,10 +67,10 @@ class ProlificConnection:
         ids = [r.study_id for r in env.of(RecordedStudy) if r.study in reviewed and r.study_id]
         return Observed(
             studies=seen, ours=ours,
-            submissions={i: self._submissions(i) for i in ids if i in seen},
+            submissions={i: self._submissions(i, bonuses=True) for i in ids if i in seen},
             balance=major(balance.get("available_balance")),
             currency=str(balance.get("currency_code") or "GBP"),
-            project=None, minimum_hourly=_minimum(me.get("minimum_reward_per_hour")),
+            minimum_hourly=_minimum(me.get("minimum_reward_per_hour")),
             fee=_fraction(me.get("fees_percentage")),
             vat=_fraction(me.get("vat_percentage")),
             countries=tuple(self.account.country_names()) if any(
@@ -91,12 +91,13 @@ class ProlificConnection:
                     raise
         return found
 
-    def _submissions(self, study_id: str) -> tuple[ObservedSubmission, ...]:
-        """Every submission of the study; the bonuses paid from each one's detail where the
-        list leaves them out (Prolific's documented list item has none)."""
+    def _submissions(self, study_id: str,
+                     bonuses: bool = False) -> tuple[ObservedSubmission, ...]:
+        """Every submission of the study; with `bonuses`, what each was paid, from its detail
+        where the list leaves it out (Prolific's documented list item has none)."""
         found = []
         for item in self.api.pages(f"studies/{study_id}/submissions", "list submissions"):
-            if not has_bonuses(item) and item.get("status") in BONUSABLE:
+            if bonuses and not has_bonuses(item) and item.get("status") in BONUSABLE:
                 item = {**item, **self.api.get(f"submissions/{item['id']}",
                                                "read the submission")}
             found.append(submission(item, study_id))

@@ -85,16 +85,7 @@ class ProlificSimulation:
 
     def _study(self, target: str) -> str:
         """The newest Prolific study of a study name (or address), or a study ID itself."""
-        address = target if target.endswith("/study") else address_of(target)
-        records = [r for r in self.env.of(RecordedStudy) if r.address == address and r.study_id]
-        if records:
-            newest = max(records, key=lambda r: r.generation)
-            assert newest.study_id is not None
-            return newest.study_id
-        if len(target) == 24 and all(c in "0123456789abcdef" for c in target):
-            return target
-        raise DeployError(f"{target} is not a Prolific study recorded in "
-                          f"{self.env.environment.upper()}; apply it first, or give its ID")
+        return self._generations(target)[0]
 
     def _completed_code(self, study_id: str) -> str:
         codes = self.api.get(f"studies/{study_id}", "read the study").get("completion_codes")
@@ -113,12 +104,18 @@ class ProlificSimulation:
         raise DeployError(f"participant {participant} is not working on {target}")
 
     def _generations(self, target: str) -> list[str]:
-        """The Prolific studies of a study name (newest first), or a study ID itself."""
+        """The Prolific studies of a study name or address (newest first), or a study ID."""
         address = target if target.endswith("/study") else address_of(target)
         records = sorted((r for r in self.env.of(RecordedStudy)
                           if r.address == address and r.study_id),
                          key=lambda r: -r.generation)
-        return [r.study_id for r in records if r.study_id] or [self._study(target)]
+        ids = [r.study_id for r in records if r.study_id]
+        if ids:
+            return ids
+        if len(target) == 24 and all(c in "0123456789abcdef" for c in target):
+            return [target]
+        raise DeployError(f"{target} is not a Prolific study recorded in "
+                          f"{self.env.environment.upper()}; apply it first, or give its ID")
 
 
 def _participant(data: dict[str, Any]) -> Participant:

@@ -57,15 +57,16 @@ class Account:
             self.workspace = str(found[0]["id"])
         return self.workspace
 
-    def project(self, title: str, create: bool) -> str | None:
+    def project(self, title: str) -> str:
+        """The workspace's project of this title, made when there is none."""
         where = f"workspaces/{self.workspace_id()}/projects"
         if title not in self.projects:
             for item in self.api.pages(where, "list projects"):
                 self.projects.setdefault(str(item.get("title")), str(item["id"]))
-        if title not in self.projects and create:
+        if title not in self.projects:
             made = self.api.post(where, f"create project {title!r}", {"title": title})
             self.projects[title] = str(made["id"])
-        return self.projects.get(title)
+        return self.projects[title]
 
     def country_names(self) -> dict[str, str]:
         """Prolific's country filter: lower-case name -> choice ID."""
@@ -140,8 +141,7 @@ class Steps:
         self.recorder.put(RecordedStudy(new.address, new.generation, new.internal_name,
                                         new.fingerprint, new.config_hash, new.places,
                                         "pending"))
-        project = self.account.project(new.project, create=True)
-        assert project is not None
+        project = self.account.project(new.project)
         found = self.find(new.internal_name)
         if found is None:
             body = create_body(new, project, self.lists(new))

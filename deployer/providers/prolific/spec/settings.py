@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from deployer.providers.prolific import platform
-from deployer.spec.document import decode_document, read_file
+from deployer.spec.document import Document, decode_document, read_file
 from deployer.spec.problems import Problem
 from deployer.spec.wording import suggest
 
@@ -49,7 +49,7 @@ def read_settings(studies_dir: Path) -> tuple[Settings, list[Problem]]:
     return Settings(str(section.get("project") or "deploy"), currency, fee, vat), problems
 
 
-def _fraction(doc: object, key: str, section: dict[str, object], default: Decimal,
+def _fraction(doc: Document, key: str, section: dict[str, object], default: Decimal,
               problems: list[Problem]) -> Decimal:
     value = section.get(key)
     if value is None:
@@ -59,7 +59,7 @@ def _fraction(doc: object, key: str, section: dict[str, object], default: Decima
     except ArithmeticError:
         found = Decimal(-1)
     if not 0 <= found < 1:
-        problems.append(doc.problem(("prolific", key), f"is {value}; write a fraction in "  # type: ignore[attr-defined]
+        problems.append(doc.problem(("prolific", key), f"is {value}; write a fraction in "
                                     'quotes, like "0.3333" for a third'))
         return default
     return found
